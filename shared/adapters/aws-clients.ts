@@ -1,0 +1,53 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isLocalMode } from '../config.ts';
+import { tracer } from './observability.ts';
+
+/**
+ * The AWS clients, made once per process and shared by every adapter. The SDK reads endpoints
+ * from AWS_ENDPOINT_URL_DYNAMODB / _S3 / _SFN, which local mode points at the emulators.
+ */
+export function createDocumentClient(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export function createS3Client(): S3Client {
+  const local = isLocalMode();
+  return tracer.captureAWSv3Client(
+    new S3Client({
+      // s3rver needs path-style addressing and stores the SDK's streaming checksum framing as data
+      // unless checksums are only sent where an operation requires them (DESIGN §7).
+      forcePathStyle: local,
+      ...(local ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
+    }),
+  );
+}
+
+let documentClient: DynamoDBDocumentClient | undefined;
+let s3Client: S3Client | undefined;
+let sfnClient: SFNClient | undefined;
+let kmsClient: KMSClient | undefined;
+
+export const clients = {
+  get dynamo(): DynamoDBDocumentClient {
+    documentClient ??= createDocumentClient();
+    return documentClient;
+  },
+  get s3(): S3Client {
+    s3Client ??= createS3Client();
+    return s3Client;
+  },
+  get sfn(): SFNClient {
+    sfnClient ??= tracer.captureAWSv3Client(new SFNClient({}));
+    return sfnClient;
+  },
+  get kms(): KMSClient {
+    kmsClient ??= tracer.captureAWSv3Client(new KMSClient({}));
+    return kmsClient;
+  },
+};

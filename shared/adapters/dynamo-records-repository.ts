@@ -1,0 +1,199 @@
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { RecordsRepository } from '../domain/ports.ts';
+import type {
+  AttemptRecord,
+  BatchRecord,
+  ConsentRecord,
+  CourseRecord,
+  EnrolmentRecord,
+  LearnerBundle,
+  LearningRecord,
+  UserRecord,
+} from '../domain/records.ts';
+import { clients } from './aws-clients.ts';
+
+/**
+ * LearningRecords, one table shaped by the reports' reads:
+ *
+ * | record     | pk                          | sk                                   |
+ * | course     | COURSE#{course}             | #COURSE                              |
+ * | batch      | COURSE#{course}             | BATCH#{batch}                        |
+ * | user       | USER#{user}                 | #PROFILE   (gsi1: ORG#{org}#USERS / user) |
+ * | enrolment  | LEARNERS#{course}#{batch}   | ENROL#{user}                         |
+ * | consent    | LEARNERS#{course}#{batch}   | ENROL#{user}#CONSENT                 |
+ * | attempt    | LEARNERS#{course}#{batch}   | ENROL#{user}#ATTEMPT#{assessment}#{attempt} |
+ *
+ * One paginated Query of a batch's LEARNERS partition returns each learner's enrolment followed by
+ * their consent and attempts ('#' sorts below every character an id may hold), so a report streams
+ * learner by learner; profiles come by BatchGet, 100 at a time.
+ */
+export const RECORD_KEYS = {
+  course: (courseId: string) => ({ pk: `COURSE#${courseId}`, sk: '#COURSE' }),
+  batch: (courseId: string, batchId: string) => ({ pk: `COURSE#${courseId}`, sk: `BATCH#${batchId}` }),
+  user: (userId: string) => ({ pk: `USER#${userId}`, sk: '#PROFILE' }),
+  learners: (courseId: string, batchId: string) => `LEARNERS#${courseId}#${batchId}`,
+};
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+const MAX_UNPROCESSED_ROUNDS = 8;
+
+type Item = Record<string, unknown>;
+
+function keysOf(record: LearningRecord): Item {
+  switch (record.kind) {
+    case 'course':
+      return RECORD_KEYS.course(record.courseId);
+    case 'batch':
+      return RECORD_KEYS.batch(record.courseId, record.batchId);
+    case 'user':
+      return { ...RECORD_KEYS.user(record.userId), gsi1pk: `ORG#${record.org}#USERS`, gsi1sk: record.userId };
+    case 'enrolment':
+      return { pk: RECORD_KEYS.learners(record.courseId, record.batchId), sk: `ENROL#${record.userId}` };
+    case 'consent':
+      return { pk: RECORD_KEYS.learners(record.courseId, record.batchId), sk: `ENROL#${record.userId}#CONSENT` };
+    case 'attempt':
+      return {
+        pk: RECORD_KEYS.learners(record.courseId, record.batchId),
+        sk: `ENROL#${record.userId}#ATTEMPT#${record.assessmentId}#${record.attemptId}`,
+      };
+  }
+}
+
+function recordOf<T>(item: Item): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...record } = item;
+  return record as T;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class DynamoRecordsRepository implements RecordsRepository {
+  constructor(
+    private readonly tableName: string,
+    private readonly db: DynamoDBDocumentClient = clients.dynamo,
+  ) {}
+
+  async getCourse(courseId: string): Promise<CourseRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: RECORD_KEYS.course(courseId) }));
+    return out.Item ? recordOf<CourseRecord>(out.Item) : undefined;
+  }
+
+  async getBatch(courseId: string, batchId: string): Promise<BatchRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: RECORD_KEYS.batch(courseId, batchId) }),
+    );
+    return out.Item ? recordOf<BatchRecord>(out.Item) : undefined;
+  }
+
+  async *learnersOfBatch(courseId: string, batchId: string, options: { withProfiles: boolean }): AsyncIterable<LearnerBundle> {
+    const pending: LearnerBundle[] = [];
+    for await (const bundle of this.bundlesOfBatch(courseId, batchId)) {
+      if (!options.withProfiles) {
+        yield bundle;
+        continue;
+      }
+      pending.push(bundle);
+      if (pending.length === BATCH_GET_LIMIT) yield* this.withProfiles(pending.splice(0));
+    }
+    if (pending.length > 0) yield* this.withProfiles(pending.splice(0));
+  }
+
+  private async *bundlesOfBatch(courseId: string, batchId: string): AsyncIterable<LearnerBundle> {
+    let current: LearnerBundle | undefined;
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :enrol)',
+        ExpressionAttributeValues: { ':pk': RECORD_KEYS.learners(courseId, batchId), ':enrol': 'ENROL#' },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const kind = item.kind as LearningRecord['kind'];
+        if (kind === 'enrolment') {
+          if (current) yield current;
+          current = { enrolment: recordOf<EnrolmentRecord>(item), attempts: [] };
+        } else if (current && item.userId === current.enrolment.userId) {
+          if (kind === 'attempt') current.attempts.push(recordOf<AttemptRecord>(item));
+          else if (kind === 'consent') current.consent = recordOf<ConsentRecord>(item);
+        }
+        // Consent or attempts of a learner with no enrolment are not part of the batch: skipped.
+      }
+    }
+    if (current) yield current;
+  }
+
+  private async *withProfiles(bundles: LearnerBundle[]): AsyncIterable<LearnerBundle> {
+    const profiles = await this.getUsers(bundles.map((b) => b.enrolment.userId));
+    for (const bundle of bundles) yield { ...bundle, profile: profiles.get(bundle.enrolment.userId) };
+  }
+
+  async getUsers(userIds: string[]): Promise<Map<string, UserRecord>> {
+    const users = new Map<string, UserRecord>();
+    const unique = [...new Set(userIds)];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let keys: Item[] | undefined = unique.slice(i, i + BATCH_GET_LIMIT).map(RECORD_KEYS.user);
+      for (let round = 0; keys && keys.length > 0; round += 1) {
+        if (round === MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept returning unprocessed keys');
+        if (round > 0) await sleep(50 * 2 ** round);
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const user = recordOf<UserRecord>(item);
+          users.set(user.userId, user);
+        }
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    return users;
+  }
+
+  async putRecords(records: LearningRecord[]): Promise<void> {
+    const plain = records.filter((r) => r.kind !== 'consent');
+    for (let i = 0; i < plain.length; i += BATCH_WRITE_LIMIT) {
+      // Later records with the same key win, as they would with one PutItem each.
+      const chunk = new Map<string, Item>();
+      for (const record of plain.slice(i, i + BATCH_WRITE_LIMIT)) {
+        const item: Item = { ...keysOf(record), ...record };
+        chunk.set(`${item.pk}|${item.sk}`, item);
+      }
+      await this.batchWrite([...chunk.values()]);
+    }
+    for (const record of records) if (record.kind === 'consent') await this.putConsent(record);
+  }
+
+  /** Consent is latest-wins by its own timestamp, so an old event replayed cannot undo a withdrawal. */
+  private async putConsent(consent: ConsentRecord): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keysOf(consent), ...consent },
+          ConditionExpression: 'attribute_not_exists(pk) OR #at <= :at',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': consent.at },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async batchWrite(items: Item[]): Promise<void> {
+    let requests: { PutRequest: { Item: Item } }[] | undefined = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; requests && requests.length > 0; round += 1) {
+      if (round === MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept returning unprocessed items');
+      if (round > 0) await sleep(50 * 2 ** round);
+      const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+      requests = out.UnprocessedItems?.[this.tableName] as typeof requests;
+    }
+  }
+}

@@ -1,0 +1,213 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { InvalidTransitionError } from '../domain/errors.ts';
+import type { ListRequestsQuery, RequestLock, RequestsRepository } from '../domain/ports.ts';
+import type { BatchProgress, ReportRequest, RequestStatus } from '../domain/report-request.ts';
+import { clients } from './aws-clients.ts';
+
+/**
+ * ReportRequests: `REQ#{id}` items (GSI byCourse: `{org}#{course}` / `{createdAt}#{id}`) and
+ * `LOCK#{dedupeKey}` items that keep two identical requests from running at once. DynamoDB Local
+ * emulators lack transactions, so every write here is a single conditional write, ordered by the
+ * use case so that a crash between two of them leaves nothing stuck.
+ */
+export const BY_COURSE_INDEX = 'byCourse';
+
+const requestKey = (id: string) => ({ pk: `REQ#${id}` });
+const lockKey = (dedupeKey: string) => ({ pk: `LOCK#${dedupeKey}` });
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+function requestOf(item: Record<string, unknown>): ReportRequest {
+  const { pk: _pk, scope: _scope, createdKey: _createdKey, ...request } = item;
+  return request as unknown as ReportRequest;
+}
+
+export class DynamoRequestsRepository implements RequestsRepository {
+  constructor(
+    private readonly tableName: string,
+    private readonly db: DynamoDBDocumentClient = clients.dynamo,
+  ) {}
+
+  async acquireLock(
+    lock: RequestLock,
+    now: Date,
+  ): Promise<{ acquired: true } | { acquired: false; holder: RequestLock }> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...lockKey(lock.dedupeKey), ...lock },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        }),
+      );
+      return { acquired: true as const };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: lockKey(lock.dedupeKey), ConsistentRead: true }),
+    );
+    if (!out.Item) return this.acquireLock(lock, now);
+    const { pk: _pk, ...holder } = out.Item;
+    return { acquired: false as const, holder: holder as RequestLock };
+  }
+
+  async replaceLock(lock: RequestLock, staleRequestId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...lockKey(lock.dedupeKey), ...lock },
+          ConditionExpression: 'attribute_not_exists(pk) OR requestId = :stale',
+          ExpressionAttributeValues: { ':stale': staleRequestId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseLock(dedupeKey: string, requestId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: lockKey(dedupeKey),
+          ConditionExpression: 'requestId = :id',
+          ExpressionAttributeValues: { ':id': requestId },
+        }),
+      );
+    } catch (error) {
+      // Already released, or taken over by a later request: either way not ours to delete.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async create(request: ReportRequest): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...requestKey(request.id),
+          scope: `${request.org}#${request.courseId}`,
+          createdKey: `${request.createdAt}#${request.id}`,
+          ...request,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(id: string): Promise<ReportRequest | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: requestKey(id), ConsistentRead: true }));
+    return out.Item ? requestOf(out.Item) : undefined;
+  }
+
+  async setExecution(id: string, executionArn: string, now: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: requestKey(id),
+        UpdateExpression: 'SET executionArn = :arn, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':arn': executionArn, ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async markProcessing(id: string, now: Date): Promise<ReportRequest> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: requestKey(id),
+          UpdateExpression: 'SET #status = :processing, updatedAt = :now',
+          ConditionExpression: '#status IN (:submitted, :processing)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':processing': 'PROCESSING', ':submitted': 'SUBMITTED', ':now': now.toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return requestOf(out.Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) throw new InvalidTransitionError(`Report request ${id} is no longer active`);
+      throw error;
+    }
+  }
+
+  async recordBatch(id: string, batchId: string, progress: BatchProgress): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: requestKey(id),
+        UpdateExpression: 'SET batches.#batch = :progress, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#batch': batchId },
+        ExpressionAttributeValues: { ':progress': progress, ':now': progress.updatedAt },
+      }),
+    );
+  }
+
+  async finish(id: string, status: Extract<RequestStatus, 'SUCCESS' | 'FAILED'>, error: string | undefined, now: Date) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: requestKey(id),
+          UpdateExpression: `SET #status = :status, updatedAt = :now, completedAt = :now${error ? ', #error = :error' : ''} REMOVE sealedPassword`,
+          ConditionExpression: '#status IN (:submitted, :processing)',
+          ExpressionAttributeNames: { '#status': 'status', ...(error ? { '#error': 'error' } : {}) },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':now': now.toISOString(),
+            ':submitted': 'SUBMITTED',
+            ':processing': 'PROCESSING',
+            ...(error ? { ':error': error } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (caught) {
+      if (isConditionFailure(caught)) return false;
+      throw caught;
+    }
+  }
+
+  async listForCourse({ org, courseId, batchId, limit }: ListRequestsQuery): Promise<ReportRequest[]> {
+    const found: ReportRequest[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_COURSE_INDEX,
+          KeyConditionExpression: '#scope = :scope',
+          ExpressionAttributeNames: { '#scope': 'scope' },
+          ExpressionAttributeValues: { ':scope': `${org}#${courseId}` },
+          ScanIndexForward: false,
+          Limit: batchId ? 50 : limit,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const request = requestOf(item);
+        if (!batchId || request.batchIds.includes(batchId)) found.push(request);
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && found.length < limit);
+    return found.slice(0, limit);
+  }
+}

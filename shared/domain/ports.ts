@@ -1,0 +1,76 @@
+import type { Readable } from 'node:stream';
+import type {
+  BatchRecord,
+  CourseRecord,
+  LearnerBundle,
+  LearningRecord,
+  UserRecord,
+} from './records.ts';
+import type { BatchProgress, ReportRequest, RequestStatus } from './report-request.ts';
+
+/**
+ * The ports use cases depend on. Adapters in shared/adapters implement them against DynamoDB,
+ * S3, Step Functions and KMS; tests may pass their own.
+ */
+
+export interface RecordsRepository {
+  getCourse(courseId: string): Promise<CourseRecord | undefined>;
+  getBatch(courseId: string, batchId: string): Promise<BatchRecord | undefined>;
+  /** Learners of a batch in user id order, one bundle at a time, read page by page. */
+  learnersOfBatch(courseId: string, batchId: string, options: { withProfiles: boolean }): AsyncIterable<LearnerBundle>;
+  getUsers(userIds: string[]): Promise<Map<string, UserRecord>>;
+  putRecords(records: LearningRecord[]): Promise<void>;
+}
+
+export interface RequestLock {
+  dedupeKey: string;
+  requestId: string;
+  expiresAt: string;
+}
+
+export interface ListRequestsQuery {
+  org: string;
+  courseId: string;
+  batchId?: string | undefined;
+  limit: number;
+}
+
+export interface RequestsRepository {
+  /** Takes the lock if free or expired; otherwise returns who holds it. */
+  acquireLock(lock: RequestLock, now: Date): Promise<{ acquired: true } | { acquired: false; holder: RequestLock }>;
+  /** Takes over a lock from a holder known to be finished or gone; false if someone else got it first. */
+  replaceLock(lock: RequestLock, staleRequestId: string): Promise<boolean>;
+  releaseLock(dedupeKey: string, requestId: string): Promise<void>;
+  create(request: ReportRequest): Promise<void>;
+  get(id: string): Promise<ReportRequest | undefined>;
+  setExecution(id: string, executionArn: string, now: Date): Promise<void>;
+  /** Moves SUBMITTED/PROCESSING to PROCESSING and resets the batches' progress. */
+  markProcessing(id: string, now: Date): Promise<ReportRequest>;
+  recordBatch(id: string, batchId: string, progress: BatchProgress): Promise<void>;
+  /** Ends an active request and drops its sealed password; false if it had already ended. */
+  finish(id: string, status: Extract<RequestStatus, 'SUCCESS' | 'FAILED'>, error: string | undefined, now: Date): Promise<boolean>;
+  listForCourse(query: ListRequestsQuery): Promise<ReportRequest[]>;
+}
+
+export interface ReportStore {
+  /** Streams a body to the key; resolves once it is stored whole. */
+  upload(key: string, body: Readable, contentType: string): Promise<void>;
+  /** A short-lived GET link that downloads under `fileName`. */
+  downloadLink(key: string, fileName: string, expiresInSeconds: number): Promise<string>;
+}
+
+export interface WorkflowStarter {
+  /** Starts the exhaust workflow for a request; the input carries the request id and nothing else. */
+  start(requestId: string): Promise<string>;
+}
+
+export interface PasswordSealer {
+  seal(password: string, requestId: string): Promise<string>;
+  open(sealed: string, requestId: string): Promise<string>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+
+/**
+ * The learning records the reports read, one zod schema per record kind. Every record enters
+ * through these schemas (ingestion API, bulk import, demo seeder), so the repository can trust them.
+ */
+
+/** Ids become parts of DynamoDB sort keys: no '#' and nothing that sorts below it. */
+export const Id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : - are allowed');
+
+const Timestamp = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+const Text = z.string().max(500);
+const OptionalText = Text.optional();
+
+export const QuestionTypes = ['mcq', 'mtf', 'ftb'] as const;
+export type QuestionType = (typeof QuestionTypes)[number];
+
+export const QuestionSchema = z.object({
+  id: Id,
+  type: z.enum(QuestionTypes),
+  title: Text,
+  description: OptionalText,
+  maxScore: z.number().nonnegative(),
+  /** Choices (mcq), pairs (mtf) or blanks (ftb), in display order. */
+  options: z.array(z.string().max(2000)).default([]),
+});
+export type Question = z.infer<typeof QuestionSchema>;
+
+export interface ContentNode {
+  type: 'content';
+  id: string;
+  name: string;
+  optional?: boolean | undefined;
+}
+export interface AssessmentNode {
+  type: 'assessment';
+  id: string;
+  name: string;
+  maxScore: number;
+  optional?: boolean | undefined;
+  questions: Question[];
+}
+export interface ModuleNode {
+  type: 'module';
+  id: string;
+  name: string;
+  optional?: boolean | undefined;
+  children: CourseNode[];
+}
+export type CourseNode = ContentNode | AssessmentNode | ModuleNode;
+
+const ContentNodeSchema = z.object({
+  type: z.literal('content'),
+  id: Id,
+  name: Text,
+  optional: z.boolean().optional(),
+});
+const AssessmentNodeSchema = z.object({
+  type: z.literal('assessment'),
+  id: Id,
+  name: Text,
+  maxScore: z.number().positive(),
+  optional: z.boolean().optional(),
+  questions: z.array(QuestionSchema).default([]),
+});
+export const CourseNodeSchema: z.ZodType<CourseNode, unknown> = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    ContentNodeSchema,
+    AssessmentNodeSchema,
+    z.object({
+      type: z.literal('module'),
+      id: Id,
+      name: Text,
+      optional: z.boolean().optional(),
+      children: z.array(CourseNodeSchema).min(1),
+    }),
+  ]),
+);
+
+export const CourseRecordSchema = z.object({
+  kind: z.literal('course'),
+  org: Id,
+  courseId: Id,
+  name: Text,
+  creatorId: Id,
+  children: z.array(CourseNodeSchema).min(1),
+});
+export type CourseRecord = z.infer<typeof CourseRecordSchema>;
+
+export const BatchRecordSchema = z.object({
+  kind: z.literal('batch'),
+  org: Id,
+  courseId: Id,
+  batchId: Id,
+  name: Text,
+  startDate: Timestamp,
+  endDate: Timestamp.optional(),
+  creatorId: Id,
+  mentors: z.array(Id).default([]),
+});
+export type BatchRecord = z.infer<typeof BatchRecordSchema>;
+
+export const UserRecordSchema = z.object({
+  kind: z.literal('user'),
+  org: Id,
+  userId: Id,
+  name: Text,
+  email: z.email().optional(),
+  phone: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'a phone number').optional(),
+  externalId: OptionalText,
+  state: OptionalText,
+  district: OptionalText,
+  orgName: OptionalText,
+  schoolId: OptionalText,
+  schoolName: OptionalText,
+  block: OptionalText,
+  cluster: OptionalText,
+  userType: OptionalText,
+  userSubType: OptionalText,
+  board: OptionalText,
+});
+export type UserRecord = z.infer<typeof UserRecordSchema>;
+
+export const EnrolmentRecordSchema = z.object({
+  kind: z.literal('enrolment'),
+  courseId: Id,
+  batchId: Id,
+  userId: Id,
+  enrolledAt: Timestamp,
+  completedAt: Timestamp.optional(),
+  /** Leaf contents and assessments of the course the learner has completed. */
+  completedContentIds: z.array(Id).default([]),
+  certificates: z.array(z.object({ id: Id, issuedAt: Timestamp })).default([]),
+});
+export type EnrolmentRecord = z.infer<typeof EnrolmentRecordSchema>;
+
+/** The learner's latest word on sharing their profile with the course's owners. */
+export const ConsentRecordSchema = z.object({
+  kind: z.literal('consent'),
+  courseId: Id,
+  batchId: Id,
+  userId: Id,
+  given: z.boolean(),
+  at: Timestamp,
+});
+export type ConsentRecord = z.infer<typeof ConsentRecordSchema>;
+
+export const QuestionResponseSchema = z.object({
+  questionId: Id,
+  score: z.number().nonnegative(),
+  durationSeconds: z.number().nonnegative().optional(),
+  response: z.array(z.string().max(2000)).default([]),
+});
+export type QuestionResponse = z.infer<typeof QuestionResponseSchema>;
+
+export const AttemptRecordSchema = z.object({
+  kind: z.literal('attempt'),
+  courseId: Id,
+  batchId: Id,
+  userId: Id,
+  assessmentId: Id,
+  attemptId: Id,
+  attemptedAt: Timestamp,
+  score: z.number().nonnegative(),
+  responses: z.array(QuestionResponseSchema).default([]),
+});
+export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
+
+export const LearningRecordSchema = z.discriminatedUnion('kind', [
+  CourseRecordSchema,
+  BatchRecordSchema,
+  UserRecordSchema,
+  EnrolmentRecordSchema,
+  ConsentRecordSchema,
+  AttemptRecordSchema,
+]);
+export type LearningRecord = z.infer<typeof LearningRecordSchema>;
+
+/** Everything one report row-builder needs about one learner of a batch, read together. */
+export interface LearnerBundle {
+  enrolment: EnrolmentRecord;
+  attempts: AttemptRecord[];
+  consent?: ConsentRecord | undefined;
+  profile?: UserRecord | undefined;
+}
+
+export type BatchStatus = 'Live' | 'Expired' | 'Upcoming';
+
+export function batchStatus(batch: BatchRecord, now: Date): BatchStatus {
+  if (new Date(batch.startDate) > now) return 'Upcoming';
+  if (batch.endDate && new Date(batch.endDate) < now) return 'Expired';
+  return 'Live';
+}

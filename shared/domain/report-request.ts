@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import type { ReportType } from '../reports/report-definition.ts';
+import { InvalidTransitionError } from './errors.ts';
+
+export type RequestStatus = 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAILED';
+/** What a reader sees: a finished request whose files the bucket has expired reads as EXPIRED. */
+export type VisibleStatus = RequestStatus | 'EXPIRED';
+export type BatchState = 'PENDING' | 'SUCCESS' | 'FAILED';
+
+export interface ReportFile {
+  key: string;
+  fileName: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface BatchProgress {
+  status: BatchState;
+  file?: ReportFile | undefined;
+  error?: string | undefined;
+  updatedAt: string;
+}
+
+export interface ReportRequest {
+  id: string;
+  org: string;
+  type: ReportType;
+  courseId: string;
+  batchIds: string[];
+  requestedBy: string;
+  status: RequestStatus;
+  dedupeKey: string;
+  createdAt: string;
+  updatedAt: string;
+  completedAt?: string | undefined;
+  batches: Record<string, BatchProgress>;
+  error?: string | undefined;
+  /** Ciphertext of the ZIP password; never plaintext, removed when the request ends. */
+  sealedPassword?: string | undefined;
+  executionArn?: string | undefined;
+}
+
+/** Sunbird's own limit per request, kept so existing dashboards behave the same. */
+export const MAX_BATCHES_PER_REQUEST = 20;
+/** Sunbird trims errors to 300 characters; so do we, and never with a stack. */
+export const MAX_ERROR_LENGTH = 300;
+
+const ACTIVE: ReadonlySet<RequestStatus> = new Set(['SUBMITTED', 'PROCESSING']);
+const ALLOWED: Record<RequestStatus, ReadonlySet<RequestStatus>> = {
+  SUBMITTED: new Set(['PROCESSING', 'FAILED']),
+  PROCESSING: new Set(['PROCESSING', 'SUCCESS', 'FAILED']),
+  SUCCESS: new Set(),
+  FAILED: new Set(),
+};
+
+export function isActive(status: RequestStatus): boolean {
+  return ACTIVE.has(status);
+}
+
+export function assertTransition(from: RequestStatus, to: RequestStatus): void {
+  if (!ALLOWED[from].has(to)) throw new InvalidTransitionError(`A ${from} request cannot become ${to}`);
+}
+
+/** Identical requests share this key: same org, type, course and set of batches (order-free). */
+export function dedupeKey(org: string, type: ReportType, courseId: string, batchIds: readonly string[]): string {
+  const batches = [...new Set(batchIds)].sort();
+  return createHash('sha256').update(JSON.stringify([org, type, courseId, batches])).digest('hex');
+}
+
+export function shortError(message: string): string {
+  const oneLine = message.replace(/\s+/g, ' ').trim() || 'Report generation failed';
+  return oneLine.length > MAX_ERROR_LENGTH ? `${oneLine.slice(0, MAX_ERROR_LENGTH - 1)}…` : oneLine;
+}
+
+/** A request's final status from its batches: SUCCESS only when every batch produced its file. */
+export function outcomeOf(batches: Record<string, BatchProgress>): { status: 'SUCCESS' | 'FAILED'; error?: string } {
+  const failed = Object.entries(batches).filter(([, progress]) => progress.status !== 'SUCCESS');
+  if (failed.length === 0) return { status: 'SUCCESS' };
+  const detail = failed.map(([batchId, progress]) => `${batchId}: ${progress.error ?? 'not produced'}`).join('; ');
+  return { status: 'FAILED', error: shortError(`${failed.length} of ${Object.keys(batches).length} batches failed (${detail})`) };
+}
+
+export function visibleStatus(request: ReportRequest, now: Date, retentionDays: number): VisibleStatus {
+  if (request.status !== 'SUCCESS') return request.status;
+  const expiresAt = new Date(request.completedAt ?? request.updatedAt).getTime() + retentionDays * 86_400_000;
+  return now.getTime() >= expiresAt ? 'EXPIRED' : 'SUCCESS';
+}
+
+/** `{batchId}_{type}_{yyyymmdd}.zip`, as Sunbird names its files, for the download's filename. */
+export function downloadFileName(batchId: string, type: ReportType, at: Date): string {
+  return `${batchId}_${type}_${at.toISOString().slice(0, 10).replaceAll('-', '')}.zip`;
+}
+
+export function reportObjectKey(request: Pick<ReportRequest, 'org' | 'id' | 'type' | 'courseId'>, batchId: string): string {
+  return `reports/${request.org}/${request.id}/${request.type}_${request.courseId}_${batchId}.zip`;
+}

@@ -1,0 +1,4 @@
+declare module 'archiver-zip-encrypted' {
+  const format: unknown;
+  export default format;
+}

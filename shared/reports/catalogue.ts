@@ -1,0 +1,14 @@
+import { courseProgressReport } from './course-progress.ts';
+import { questionSetReport } from './question-set.ts';
+import type { ReportDefinition, ReportType } from './report-definition.ts';
+import { userProfileReport } from './user-profile.ts';
+
+const catalogue: Record<ReportType, ReportDefinition> = {
+  'course-progress': courseProgressReport,
+  'user-profile': userProfileReport,
+  'question-set': questionSetReport,
+};
+
+export function reportDefinition(type: ReportType): ReportDefinition {
+  return catalogue[type];
+}

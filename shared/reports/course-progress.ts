@@ -1,0 +1,86 @@
+import { distinctLabels } from '../domain/course-structure.ts';
+import {
+  bestAttempts,
+  certificateStatus,
+  moduleProgressPercent,
+  percentCell,
+  progressPercent,
+  totalScoreCell,
+} from '../domain/scoring.ts';
+import { type Cell, isCreator, isMentor, type ReportDefinition } from './report-definition.ts';
+
+const FIXED_COLUMNS = [
+  'Collection Id',
+  'Collection Name',
+  'Batch Id',
+  'Batch Name',
+  'User UUID',
+  'State',
+  'District',
+  'Org Name',
+  'School Id',
+  'School Name',
+  'Block Name',
+  'Cluster Name',
+  'User Type',
+  'User Sub Type',
+  'Declared Board',
+  'Enrolment Date',
+  'Completion Date',
+  'Certificate Status',
+  'Progress',
+  'Total Score',
+] as const;
+
+/** Course progress exhaust: one row per enrolled learner, with per-module and per-assessment columns. */
+export const courseProgressReport: ReportDefinition = {
+  type: 'course-progress',
+  passwordRequired: false,
+  needsProfiles: true,
+  idColumns: new Set(['Collection Id', 'Batch Id', 'User UUID', 'School Id']),
+
+  mayRequest: (actor, context) => isCreator(actor, context) || isMentor(actor, context),
+
+  columns(outline) {
+    const moduleLabels = distinctLabels(outline.modules.map((m) => m.module));
+    const assessmentLabels = distinctLabels(outline.assessments);
+    return [
+      ...FIXED_COLUMNS,
+      ...outline.modules.map((m) => `${moduleLabels.get(m.module.id)} - Progress`),
+      ...outline.assessments.map((a) => `${assessmentLabels.get(a.id)} - Score`),
+    ];
+  },
+
+  *rows({ outline, batch }, { enrolment, attempts, profile }) {
+    const completed = new Set(enrolment.completedContentIds);
+    const best = bestAttempts(attempts);
+    const row: Cell[] = [
+      outline.course.courseId,
+      outline.course.name,
+      batch.batchId,
+      batch.name,
+      enrolment.userId,
+      profile?.state ?? '',
+      profile?.district ?? '',
+      profile?.orgName ?? '',
+      profile?.schoolId ?? '',
+      profile?.schoolName ?? '',
+      profile?.block ?? '',
+      profile?.cluster ?? '',
+      profile?.userType ?? '',
+      profile?.userSubType ?? '',
+      profile?.board ?? '',
+      enrolment.enrolledAt,
+      enrolment.completedAt ?? '',
+      certificateStatus(enrolment),
+      progressPercent(outline.leafIds, completed, enrolment.completedAt),
+      totalScoreCell(outline.assessments, best),
+    ];
+    for (const { leafIds } of outline.modules) row.push(moduleProgressPercent(leafIds, completed));
+    for (const assessment of outline.assessments) {
+      const attempt = best.get(assessment.id);
+      row.push(attempt ? percentCell(Math.min(attempt.score, assessment.maxScore), assessment.maxScore) : '');
+    }
+    yield row;
+  },
+};

@@ -1,0 +1,45 @@
+import type { CourseOutline } from '../domain/course-structure.ts';
+import type { BatchRecord, LearnerBundle } from '../domain/records.ts';
+
+export const ReportTypes = ['course-progress', 'user-profile', 'question-set'] as const;
+export type ReportType = (typeof ReportTypes)[number];
+
+export type Cell = string | number;
+
+/** Who is asking, as the API's JWT says. */
+export interface Actor {
+  userId: string;
+  org: string;
+}
+
+export interface BatchContext {
+  outline: CourseOutline;
+  batch: BatchRecord;
+}
+
+/**
+ * One report type: its columns, how one learner becomes rows, and who may ask for it.
+ * Row builders are pure: the workflow streams learners through them one at a time.
+ */
+export interface ReportDefinition {
+  type: ReportType;
+  /** A password is mandatory because the file may carry personal data. */
+  passwordRequired: boolean;
+  /** Whether rows need the learner's profile (a BatchGet per page of learners). */
+  needsProfiles: boolean;
+  /** Columns that hold identifiers, kept exact when a spreadsheet opens the file. */
+  idColumns: ReadonlySet<string>;
+  mayRequest(actor: Actor, context: BatchContext): boolean;
+  columns(outline: CourseOutline): string[];
+  rows(context: BatchContext, learner: LearnerBundle): Iterable<Cell[]>;
+}
+
+export function isCreator(actor: Actor, { outline, batch }: BatchContext): boolean {
+  return actor.userId === outline.course.creatorId || actor.userId === batch.creatorId;
+}
+
+export function isMentor(actor: Actor, { batch }: BatchContext): boolean {
+  return batch.mentors.includes(actor.userId);
+}
+
+export const COMMON_ID_COLUMNS = ['Collection Id', 'Batch Id', 'User UUID'] as const;

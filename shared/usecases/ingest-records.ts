@@ -1,0 +1,116 @@
+import { outlineCourse } from '../domain/course-structure.ts';
+import { type FieldIssue, ValidationError } from '../domain/errors.ts';
+import type { RecordsRepository } from '../domain/ports.ts';
+import {
+  type BatchRecord,
+  type CourseRecord,
+  type LearningRecord,
+  LearningRecordSchema,
+} from '../domain/records.ts';
+
+/** At most this many records per call: one API request or one chunk of a bulk import. */
+export const MAX_RECORDS_PER_CALL = 1000;
+
+export interface IngestResult {
+  written: number;
+  byKind: Record<string, number>;
+}
+
+/** Caches course and batch look-ups across the chunks of one import. */
+export class ReferenceCache {
+  readonly courses = new Map<string, CourseRecord | undefined>();
+  readonly batches = new Map<string, BatchRecord | undefined>();
+}
+
+/**
+ * Validates learning records and writes them. A call is all or nothing: if any record is invalid,
+ * or refers to a batch, course or assessment that does not exist, nothing is written and every
+ * problem is reported with its position (`records[3].email`).
+ *
+ * `org`, when given, is the caller's organisation: records may only be written inside it.
+ */
+export async function ingestRecords(
+  raw: unknown[],
+  deps: { records: RecordsRepository },
+  options: { org?: string; cache?: ReferenceCache; positionOffset?: number } = {},
+): Promise<IngestResult> {
+  if (raw.length > MAX_RECORDS_PER_CALL) {
+    throw new ValidationError(`At most ${MAX_RECORDS_PER_CALL} records per call`, [
+      { path: 'records', message: `has ${raw.length} items` },
+    ]);
+  }
+  const offset = options.positionOffset ?? 0;
+  const cache = options.cache ?? new ReferenceCache();
+  const issues: FieldIssue[] = [];
+  const valid: LearningRecord[] = [];
+
+  raw.forEach((item, index) => {
+    const parsed = LearningRecordSchema.safeParse(item);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        issues.push({ path: ['records', index + offset, ...issue.path].map(String).join('.').replace(/\.(\d+)/g, '[$1]'), message: issue.message });
+      }
+      return;
+    }
+    valid.push(parsed.data);
+  });
+
+  // Parents written in this same call count as existing.
+  for (const record of valid) {
+    if (record.kind === 'course') cache.courses.set(record.courseId, record);
+    if (record.kind === 'batch') cache.batches.set(`${record.courseId}/${record.batchId}`, record);
+  }
+
+  for (const [index, record] of valid.entries()) {
+    const at = `records[${index + offset}]`;
+    if (options.org && 'org' in record && record.org !== options.org) {
+      issues.push({ path: `${at}.org`, message: 'is not your organisation' });
+    }
+    if (record.kind === 'batch') {
+      const course = await cachedCourse(record.courseId, cache, deps.records);
+      if (!course) issues.push({ path: `${at}.courseId`, message: `course ${record.courseId} does not exist` });
+      else if (course.org !== record.org) issues.push({ path: `${at}.org`, message: 'differs from the course organisation' });
+    }
+    if (record.kind === 'enrolment' || record.kind === 'consent' || record.kind === 'attempt') {
+      const batch = await cachedBatch(record.courseId, record.batchId, cache, deps.records);
+      if (!batch) {
+        issues.push({ path: `${at}.batchId`, message: `batch ${record.batchId} of course ${record.courseId} does not exist` });
+        continue;
+      }
+      if (options.org && batch.org !== options.org) issues.push({ path: `${at}.batchId`, message: 'is not in your organisation' });
+      if (record.kind === 'attempt') {
+        const course = await cachedCourse(record.courseId, cache, deps.records);
+        const assessment = course && outlineCourse(course).assessments.find((a) => a.id === record.assessmentId);
+        if (!assessment) {
+          issues.push({ path: `${at}.assessmentId`, message: `is not an assessment of course ${record.courseId}` });
+        } else {
+          const known = new Set(assessment.questions.map((q) => q.id));
+          record.responses.forEach((response, r) => {
+            if (!known.has(response.questionId)) {
+              issues.push({ path: `${at}.responses[${r}].questionId`, message: `is not a question of ${assessment.id}` });
+            }
+          });
+        }
+      }
+    }
+  }
+
+  if (issues.length > 0) {
+    throw new ValidationError(`${issues.length} problem(s) in the records; nothing was written`, issues.slice(0, 50));
+  }
+  await deps.records.putRecords(valid);
+  const byKind: Record<string, number> = {};
+  for (const record of valid) byKind[record.kind] = (byKind[record.kind] ?? 0) + 1;
+  return { written: valid.length, byKind };
+}
+
+async function cachedCourse(courseId: string, cache: ReferenceCache, records: RecordsRepository) {
+  if (!cache.courses.has(courseId)) cache.courses.set(courseId, await records.getCourse(courseId));
+  return cache.courses.get(courseId);
+}
+
+async function cachedBatch(courseId: string, batchId: string, cache: ReferenceCache, records: RecordsRepository) {
+  const key = `${courseId}/${batchId}`;
+  if (!cache.batches.has(key)) cache.batches.set(key, await records.getBatch(courseId, batchId));
+  return cache.batches.get(key);
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { outlineCourse } from '../domain/course-structure.ts';
+import { DuplicateRequestError, ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import type { Clock, PasswordSealer, RecordsRepository, RequestsRepository, WorkflowStarter } from '../domain/ports.ts';
+import { type BatchRecord, Id } from '../domain/records.ts';
+import {
+  dedupeKey,
+  isActive,
+  MAX_BATCHES_PER_REQUEST,
+  type ReportRequest,
+} from '../domain/report-request.ts';
+import { reportDefinition } from '../reports/catalogue.ts';
+import { type Actor, ReportTypes } from '../reports/report-definition.ts';
+
+/** Longest a request may hold its dedupe lock: the workflow's own timeout. */
+export const LOCK_TTL_MS = 2 * 60 * 60 * 1000;
+/** A SUBMITTED request whose workflow never started by then is treated as dead. */
+export const START_GRACE_MS = 5 * 60 * 1000;
+
+export const ZipPassword = z
+  .string()
+  .min(6, 'must be at least 6 characters')
+  .max(128)
+  .regex(/[A-Za-z]/, 'must contain a letter')
+  .regex(/[0-9]/, 'must contain a digit');
+
+export const SubmitReportBody = z
+  .strictObject({
+    type: z.enum(ReportTypes),
+    courseId: Id,
+    batchIds: z
+      .array(Id)
+      .min(1, 'name at least one batch')
+      .max(MAX_BATCHES_PER_REQUEST, `Number of batches in request exceeded (at most ${MAX_BATCHES_PER_REQUEST})`),
+    password: ZipPassword.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (reportDefinition(body.type).passwordRequired && body.password === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: `is required for a ${body.type} report` });
+    }
+  });
+export type SubmitReportInput = z.infer<typeof SubmitReportBody>;
+
+export interface SubmitReportDeps {
+  records: RecordsRepository;
+  requests: RequestsRepository;
+  workflow: WorkflowStarter;
+  sealer: PasswordSealer;
+  clock: Clock;
+  newId?: () => string;
+}
+
+/**
+ * Records a report request and starts its workflow. Everything that can refuse the request
+ * (unknown course or batch, access, a duplicate in flight) is checked before anything is written.
+ */
+export async function submitReport(input: SubmitReportInput, actor: Actor, deps: SubmitReportDeps): Promise<ReportRequest> {
+  const definition = reportDefinition(input.type);
+  const batchIds = [...new Set(input.batchIds)];
+
+  const course = await deps.records.getCourse(input.courseId);
+  if (!course || course.org !== actor.org) throw new NotFoundError(`Course ${input.courseId} not found`);
+  const outline = outlineCourse(course);
+
+  const batches: BatchRecord[] = [];
+  for (const batchId of batchIds) {
+    const batch = await deps.records.getBatch(course.courseId, batchId);
+    if (!batch || batch.org !== actor.org) {
+      throw new NotFoundError(`Batch ${batchId} not found in course ${course.courseId}`);
+    }
+    batches.push(batch);
+  }
+  for (const batch of batches) {
+    if (!definition.mayRequest(actor, { outline, batch })) {
+      throw new ForbiddenError(`You may not request a ${definition.type} report for batch ${batch.batchId}`);
+    }
+  }
+
+  const now = deps.clock.now();
+  const id = (deps.newId ?? randomUUID)();
+  const key = dedupeKey(actor.org, input.type, course.courseId, batchIds);
+  await takeLock(key, id, now, deps);
+
+  const request: ReportRequest = {
+    id,
+    org: actor.org,
+    type: input.type,
+    courseId: course.courseId,
+    batchIds,
+    requestedBy: actor.userId,
+    status: 'SUBMITTED',
+    dedupeKey: key,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    batches: Object.fromEntries(batchIds.map((b) => [b, { status: 'PENDING', updatedAt: now.toISOString() }])),
+    sealedPassword: input.password === undefined ? undefined : await deps.sealer.seal(input.password, id),
+  };
+  try {
+    await deps.requests.create(request);
+    const executionArn = await deps.workflow.start(id);
+    await deps.requests.setExecution(id, executionArn, deps.clock.now());
+    return { ...request, executionArn };
+  } catch (error) {
+    // Nothing may stay stuck: a request that could not start ends FAILED and frees its lock.
+    await deps.requests.finish(id, 'FAILED', 'The report workflow could not be started', deps.clock.now()).catch(() => false);
+    await deps.requests.releaseLock(key, id).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function takeLock(key: string, requestId: string, now: Date, deps: SubmitReportDeps): Promise<void> {
+  const lock = { dedupeKey: key, requestId, expiresAt: new Date(now.getTime() + LOCK_TTL_MS).toISOString() };
+  const first = await deps.requests.acquireLock(lock, now);
+  if (first.acquired) return;
+
+  // The lock is written before the request, so a crash can leave a lock whose request is missing,
+  // ended, or never started. Such a lock is free.
+  const holder = await deps.requests.get(first.holder.requestId);
+  if (holder && isActive(holder.status)) {
+    const neverStarted =
+      holder.status === 'SUBMITTED' &&
+      holder.executionArn === undefined &&
+      now.getTime() - new Date(holder.createdAt).getTime() > START_GRACE_MS;
+    if (!neverStarted) throw new DuplicateRequestError(holder.id);
+    await deps.requests.finish(holder.id, 'FAILED', 'The report workflow did not start', now);
+  }
+  if (!(await deps.requests.replaceLock(lock, first.holder.requestId))) {
+    const winner = await deps.requests.acquireLock(lock, now);
+    if (!winner.acquired) throw new DuplicateRequestError(winner.holder.requestId);
+  }
+}
