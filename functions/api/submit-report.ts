@@ -1,0 +1,38 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
+import { logger, metrics } from '#shared/adapters/observability';
+import { passwordSealerFromEnv } from '#shared/adapters/password-sealers';
+import { SfnWorkflowStarter } from '#shared/adapters/sfn-workflow-starter';
+import { requireEnv } from '#shared/config';
+import { systemClock } from '#shared/domain/ports';
+import { SubmitReportBody, submitReport } from '#shared/usecases/submit-report';
+import { apiHandler, json, jsonBody, parseWith } from '../commons/http.ts';
+
+const deps = {
+  records: new DynamoRecordsRepository(requireEnv('RECORDS_TABLE')),
+  requests: new DynamoRequestsRepository(requireEnv('REQUESTS_TABLE')),
+  workflow: new SfnWorkflowStarter(requireEnv('STATE_MACHINE_ARN')),
+  sealer: passwordSealerFromEnv(),
+  clock: systemClock,
+};
+
+/** POST /v1/reports — record a report request and start its workflow (202). */
+export const handler = apiHandler(async (event, actor) => {
+  const input = parseWith(SubmitReportBody, jsonBody(event), 'body');
+  const request = await submitReport(input, actor, deps);
+  logger.info('Report requested', { reportRequestId: request.id, type: request.type, batches: request.batchIds.length });
+  metrics.addDimension('ReportType', request.type);
+  metrics.addMetric('ReportRequested', MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+  return json(202, {
+    request: {
+      id: request.id,
+      type: request.type,
+      courseId: request.courseId,
+      batchIds: request.batchIds,
+      status: request.status,
+      createdAt: request.createdAt,
+    },
+  });
+});

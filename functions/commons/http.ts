@@ -1,0 +1,88 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger } from '#shared/adapters/observability';
+import {
+  DomainError,
+  DuplicateRequestError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '#shared/domain/errors';
+import type { Actor } from '#shared/reports/report-definition';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyResultV2;
+
+/** Raised when the JWT (already verified by the authorizer) lacks the claims we need. */
+export class MissingIdentityError extends DomainError {}
+
+/** The caller: `sub` is the user id, `org` the organisation whose records they may see. */
+export function actorOf(event: ApiEvent): Actor {
+  const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
+  const userId = claims.sub;
+  const org = claims.org ?? claims['custom:org'];
+  if (typeof userId !== 'string' || typeof org !== 'string' || !userId || !org) {
+    throw new MissingIdentityError('The token must carry sub and org claims');
+  }
+  return { userId, org };
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.map(String).join('.') : where,
+    message: issue.message,
+  }));
+  const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  throw new ValidationError(`Invalid ${where}: ${summary}`, issues);
+}
+
+export function jsonBody(event: ApiEvent): unknown {
+  if (!event.body) throw new ValidationError('A JSON body is required', [{ path: 'body', message: 'is empty' }]);
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('The body is not valid JSON', [{ path: 'body', message: 'is not JSON' }]);
+  }
+}
+
+export function json(statusCode: number, body: unknown): ApiResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}
+
+/** The one place errors become HTTP responses. Unknown errors say nothing about themselves. */
+export function errorResponse(error: unknown, event: ApiEvent): ApiResult {
+  const body = (code: string, message: string, extra: Record<string, unknown> = {}) => ({
+    error: { code, message, ...extra },
+  });
+  if (error instanceof ValidationError) return json(400, body('ValidationError', error.message, { issues: error.issues }));
+  if (error instanceof MissingIdentityError) return json(401, body('Unauthorized', error.message));
+  if (error instanceof ForbiddenError) return json(403, body('Forbidden', error.message));
+  if (error instanceof NotFoundError) return json(404, body('NotFound', error.message));
+  if (error instanceof DuplicateRequestError) {
+    return json(409, body('DuplicateRequest', error.message, { existingRequestId: error.existingRequestId }));
+  }
+  const requestId = event.requestContext.requestId;
+  logger.error('Unhandled error', { error: error as Error, requestId });
+  return json(500, body('InternalError', `Something went wrong; quote request id ${requestId}`));
+}
+
+/** Wraps an API use case: identity, error mapping, metrics flush. */
+export function apiHandler(run: (event: ApiEvent, actor: Actor) => Promise<ApiResult>) {
+  return async (event: ApiEvent): Promise<ApiResult> => {
+    logger.appendKeys({ requestId: event.requestContext.requestId, route: event.routeKey });
+    try {
+      return await run(event, actorOf(event));
+    } catch (error) {
+      return errorResponse(error, event);
+    } finally {
+      logger.resetKeys();
+    }
+  };
+}

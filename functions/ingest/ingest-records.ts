@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import { logger } from '#shared/adapters/observability';
+import { requireEnv } from '#shared/config';
+import { ForbiddenError } from '#shared/domain/errors';
+import { ingestRecords } from '#shared/usecases/ingest-records';
+import { apiHandler, json, jsonBody, parseWith } from '../commons/http.ts';
+
+const records = new DynamoRecordsRepository(requireEnv('RECORDS_TABLE'));
+const Body = z.strictObject({ records: z.array(z.unknown()).min(1) });
+/** The OAuth scope a token needs to write learning records. */
+export const INGEST_SCOPE = 'records/write';
+
+/** POST /v1/records — validate and store learning records of the caller's org (all or nothing). */
+export const handler = apiHandler(async (event, actor) => {
+  const scopes = String(event.requestContext.authorizer?.jwt?.claims?.scope ?? '').split(' ');
+  if (!scopes.includes(INGEST_SCOPE)) throw new ForbiddenError(`Writing records needs the ${INGEST_SCOPE} scope`);
+  const body = parseWith(Body, jsonBody(event), 'body');
+  const result = await ingestRecords(body.records, { records }, { org: actor.org });
+  logger.info('Records ingested', { written: result.written, byKind: result.byKind });
+  return json(200, result);
+});

@@ -1,0 +1,29 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { logger, metrics } from '#shared/adapters/observability';
+import { passwordSealerFromEnv } from '#shared/adapters/password-sealers';
+import { S3ReportStore } from '#shared/adapters/s3-report-store';
+import { requireEnv } from '#shared/config';
+import { assembleBatch } from '#shared/usecases/run-exhaust';
+import { clock, recordsFromEnv, requestsFromEnv } from './deps.ts';
+
+const deps = {
+  records: recordsFromEnv(),
+  requests: requestsFromEnv(),
+  store: new S3ReportStore(requireEnv('REPORTS_BUCKET')),
+  sealer: passwordSealerFromEnv(),
+  clock,
+};
+const Input = z.object({ requestId: z.string().min(1), batchId: z.string().min(1) });
+
+/** Workflow step Assemble: stream one batch's exhaust into its ZIP in S3. */
+export const handler = async (event: unknown) => {
+  const input = Input.parse(event);
+  const started = Date.now();
+  const result = await assembleBatch(input, deps);
+  logger.info('Batch assembled', { reportRequestId: input.requestId, batchId: input.batchId, rows: result.rows, ms: Date.now() - started });
+  metrics.addMetric('RowsWritten', MetricUnit.Count, result.rows ?? 0);
+  metrics.addMetric('BatchAssemblyTime', MetricUnit.Milliseconds, Date.now() - started);
+  metrics.publishStoredMetrics();
+  return result;
+};

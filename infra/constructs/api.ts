@@ -1,0 +1,73 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ExhaustFunction } from './exhaust-function.ts';
+import type { Storage } from './storage.ts';
+
+export interface ApiProps {
+  storage: Storage;
+  stateMachine: StateMachine;
+  jwtIssuer: string;
+  jwtAudience: string[];
+  retentionDays: number;
+}
+
+/** Scope a token needs for POST /v1/records (checked by API Gateway and again by the handler). */
+export const INGEST_SCOPE = 'records/write';
+
+/** The HTTP API: every route behind a JWT authorizer, one thin Lambda per route. */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly functions: ExhaustFunction[];
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { storage } = props;
+
+    const submitFn = new ExhaustFunction(this, 'SubmitReportFn', {
+      entry: 'functions/api/submit-report.ts',
+      description: 'POST /v1/reports: records a report request and starts its workflow',
+    })
+      .bindTable(storage.records, 'RECORDS_TABLE', 'read')
+      .bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
+    submitFn.addEnvironment('STATE_MACHINE_ARN', props.stateMachine.stateMachineArn);
+    submitFn.addEnvironment('PASSWORD_KEY_ID', storage.passwordKey.keyArn);
+    props.stateMachine.grantStartExecution(submitFn);
+    storage.passwordKey.grantEncrypt(submitFn);
+
+    const readFn = (fnId: string, entry: string, description: string) => {
+      const fn = new ExhaustFunction(this, fnId, { entry, description })
+        .bindTable(storage.requests, 'REQUESTS_TABLE', 'read')
+        .bindBucket(storage.reports, 'REPORTS_BUCKET', 'read', 'reports/');
+      fn.addEnvironment('REPORT_RETENTION_DAYS', String(props.retentionDays));
+      return fn;
+    };
+    const getFn = readFn('GetReportFn', 'functions/api/get-report.ts', 'GET /v1/reports/{id}: status and download links');
+    const listFn = readFn('ListReportsFn', 'functions/api/list-reports.ts', 'GET /v1/reports: the last ten requests');
+
+    const ingestFn = new ExhaustFunction(this, 'IngestRecordsFn', {
+      entry: 'functions/ingest/ingest-records.ts',
+      description: 'POST /v1/records: validates and stores learning records',
+    }).bindTable(storage.records, 'RECORDS_TABLE', 'readWrite');
+
+    this.functions = [submitFn, getFn, listFn, ingestFn];
+
+    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience });
+    this.httpApi = new HttpApi(this, 'HttpApi', { description: 'Course Exhaust API', defaultAuthorizer: authorizer });
+
+    this.httpApi.addRoutes({ path: '/v1/reports', methods: [HttpMethod.POST], integration: new HttpLambdaIntegration('Submit', submitFn) });
+    this.httpApi.addRoutes({ path: '/v1/reports', methods: [HttpMethod.GET], integration: new HttpLambdaIntegration('List', listFn) });
+    this.httpApi.addRoutes({ path: '/v1/reports/{id}', methods: [HttpMethod.GET], integration: new HttpLambdaIntegration('Get', getFn) });
+    this.httpApi.addRoutes({
+      path: '/v1/records',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Ingest', ingestFn),
+      authorizationScopes: [INGEST_SCOPE],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
+  }
+}

@@ -1,0 +1,71 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface StorageProps {
+  retentionDays: number;
+  removalPolicy: RemovalPolicy;
+}
+
+/** Where requests, learning records, report files and the password key live. */
+export class Storage extends Construct {
+  readonly requests: TableV2;
+  readonly records: TableV2;
+  readonly reports: Bucket;
+  readonly passwordKey: Key;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+
+    this.requests = new TableV2(this, 'ReportRequests', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: props.removalPolicy,
+      globalSecondaryIndexes: [
+        {
+          indexName: 'byCourse',
+          partitionKey: { name: 'scope', type: AttributeType.STRING },
+          sortKey: { name: 'createdKey', type: AttributeType.STRING },
+        },
+      ],
+    });
+
+    this.records = new TableV2(this, 'LearningRecords', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: props.removalPolicy,
+      globalSecondaryIndexes: [
+        {
+          indexName: 'gsi1',
+          partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
+          sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+        },
+      ],
+    });
+
+    this.reports = new Bucket(this, 'Reports', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
+      lifecycleRules: [
+        // Reports hold learner data: they go after the retention period, and read as EXPIRED then.
+        { id: 'expire-reports', prefix: 'reports/', expiration: Duration.days(props.retentionDays) },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+
+    this.passwordKey = new Key(this, 'PasswordKey', {
+      description: 'Seals ZIP passwords on report requests until the request ends',
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy,
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import type { LocalTableSchema } from './template.ts';
+
+/** In-process AWS emulators (DESIGN §7): dynalite for DynamoDB, s3rver for S3. No Docker. */
+
+export interface RunningServer {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+const endpointOf = (address: AddressInfo | string | null) =>
+  `http://127.0.0.1:${(address as AddressInfo).port}`;
+
+export async function startDynalite(options: { path?: string | undefined; port?: number }): Promise<RunningServer> {
+  if (options.path) mkdirSync(options.path, { recursive: true });
+  const server: Server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  return {
+    endpoint: endpointOf(server.address()),
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function startS3rver(options: { directory: string; bucket: string; port?: number }): Promise<RunningServer> {
+  mkdirSync(options.directory, { recursive: true });
+  const s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: options.port ?? 0,
+    directory: options.directory,
+    silent: true,
+    configureBuckets: [{ name: options.bucket, configs: [] }],
+  });
+  const address = (await s3rver.run()) as AddressInfo;
+  return { endpoint: `http://127.0.0.1:${address.port}`, stop: () => s3rver.close() };
+}
+
+/** Creates the tables the stack defines (same keys and indexes) unless they already exist. */
+export async function createTables(endpoint: string, tables: { name: string; schema: LocalTableSchema }[]): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  for (const { name, schema } of tables) {
+    if (existing.has(name)) continue;
+    const { logicalId: _logicalId, ...definition } = schema;
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        ...(definition as Omit<ConstructorParameters<typeof CreateTableCommand>[0], 'TableName'>),
+      }),
+    );
+  }
+  client.destroy();
+}

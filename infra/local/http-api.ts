@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { verifyLocalToken } from './dev-auth.ts';
+import type { RunningServer } from './emulators.ts';
+import { type LocalHandler, localLambdaContext } from './lambda-context.ts';
+import type { LocalRoute } from './template.ts';
+
+/**
+ * A local API Gateway (HTTP API, payload 2.0): matches the stack's routes, verifies the bearer
+ * token like the JWT authorizer (including route scopes), and calls the route's handler.
+ */
+export interface LocalApiRoute extends LocalRoute {
+  handler: LocalHandler;
+}
+
+function matchPath(template: string, path: string): Record<string, string> | undefined {
+  const want = template.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, segment] of want.entries()) {
+    const actual = got[i] as string;
+    if (segment.startsWith('{') && segment.endsWith('}')) {
+      if (!actual) return undefined;
+      params[segment.slice(1, -1)] = decodeURIComponent(actual);
+    } else if (segment !== actual) return undefined;
+  }
+  return params;
+}
+
+/** API Gateway hands claims to Lambda as strings. */
+function claimsAsStrings(payload: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(payload).map(([key, value]) => [key, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]),
+  );
+}
+
+export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0): Promise<RunningServer> {
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const send = (status: number, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
+      res.writeHead(status, headers);
+      res.end(body);
+    };
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      let route: LocalApiRoute | undefined;
+      let pathParameters: Record<string, string> | undefined;
+      for (const candidate of routes) {
+        const params = candidate.method === req.method ? matchPath(candidate.path, url.pathname) : undefined;
+        if (params) {
+          route = candidate;
+          pathParameters = params;
+          break;
+        }
+      }
+      if (!route) return send(404, JSON.stringify({ message: 'Not Found' }));
+
+      const authorization = req.headers.authorization ?? '';
+      const token = /^Bearer (.+)$/i.exec(authorization)?.[1];
+      let claims: Record<string, unknown>;
+      try {
+        if (!token) throw new Error('no token');
+        claims = await verifyLocalToken(token);
+      } catch {
+        return send(401, JSON.stringify({ message: 'Unauthorized' }));
+      }
+      const scopes = String(claims.scope ?? '').split(' ').filter(Boolean);
+      if (route.authorizationScopes.length > 0 && !route.authorizationScopes.some((s) => scopes.includes(s))) {
+        return send(403, JSON.stringify({ message: 'Forbidden' }));
+      }
+
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks).toString('utf8');
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+      const query = Object.fromEntries(url.searchParams.entries());
+      const now = new Date();
+      const routeKey = `${route.method} ${route.path}`;
+      const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+        version: '2.0',
+        routeKey,
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+        ...(pathParameters && Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+        ...(body ? { body } : {}),
+        isBase64Encoded: false,
+        requestContext: {
+          accountId: '000000000000',
+          apiId: 'local',
+          domainName: headers.host ?? 'localhost',
+          domainPrefix: 'local',
+          http: {
+            method: route.method,
+            path: url.pathname,
+            protocol: 'HTTP/1.1',
+            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+            userAgent: headers['user-agent'] ?? '',
+          },
+          requestId: randomUUID(),
+          routeKey,
+          stage: '$default',
+          time: now.toISOString(),
+          timeEpoch: now.getTime(),
+          authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claimsAsStrings(claims), scopes } },
+        },
+      };
+      const result = (await route.handler(event, localLambdaContext(route.functionLogicalId))) as APIGatewayProxyStructuredResultV2;
+      const resultHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      return send(result.statusCode ?? 200, result.body ?? '', resultHeaders);
+    } catch {
+      return send(500, JSON.stringify({ message: 'Internal Server Error' }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

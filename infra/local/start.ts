@@ -1,0 +1,57 @@
+import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import { PROJECT_ROOT } from '../paths.ts';
+import { DEMO } from './demo-data.ts';
+import { issueLocalToken } from './dev-auth.ts';
+import { startLocalStack } from './local-stack.ts';
+import { seedDemoData } from './seed.ts';
+
+/**
+ * `npm start`: the whole service on this machine with demo data. Data lives in .local/ between
+ * runs; `npm start -- --clean` starts from nothing.
+ */
+const dataDir = resolve(PROJECT_ROOT, '.local');
+if (process.argv.includes('--clean')) rmSync(dataDir, { recursive: true, force: true });
+const fresh = !existsSync(resolve(dataDir, 'dynamodb'));
+
+const stack = await startLocalStack({ dataDir, apiPort: Number(process.env.PORT ?? 3000) });
+const records = new DynamoRecordsRepository(requireTable(stack.env));
+if (fresh) {
+  const count = await seedDemoData(records);
+  console.log(`Seeded ${count} demo records through the ingestion path.`);
+}
+
+function requireTable(env: Record<string, string>): string {
+  const name = env.RECORDS_TABLE;
+  if (!name) throw new Error('RECORDS_TABLE was not resolved from the stack');
+  return name;
+}
+
+const creator = await issueLocalToken({ sub: DEMO.creator, org: DEMO.org, scope: 'records/write' });
+const mentor = await issueLocalToken({ sub: DEMO.mentor, org: DEMO.org });
+console.log(`
+Course Exhaust is running locally.
+  API        ${stack.apiUrl}
+  S3         ${stack.env.AWS_ENDPOINT_URL_S3}
+  DynamoDB   ${stack.env.AWS_ENDPOINT_URL_DYNAMODB}
+  Data       ${dataDir}
+
+Tokens (12 h): creator ${DEMO.creator}, mentor ${DEMO.mentor} of batch ${DEMO.batches.live}
+  export CREATOR_TOKEN=${creator}
+  export MENTOR_TOKEN=${mentor}
+
+Request a course progress exhaust:
+  curl -s -X POST ${stack.apiUrl}/v1/reports -H "authorization: Bearer $CREATOR_TOKEN" -H 'content-type: application/json' \\
+    -d '{"type":"course-progress","courseId":"${DEMO.courseId}","batchIds":["${DEMO.batches.live}"],"password":"Secret123"}'
+Then read it (links appear on SUCCESS):
+  curl -s "${stack.apiUrl}/v1/reports?courseId=${DEMO.courseId}" -H "authorization: Bearer $CREATOR_TOKEN"
+
+Ctrl-C stops it.`);
+
+const shutdown = async () => {
+  await stack.stop();
+  process.exit(0);
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

@@ -1,0 +1,52 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { LOCK_TTL_MS } from '#shared/usecases/submit-report';
+import { Api } from './constructs/api.ts';
+import { Observability } from './constructs/observability.ts';
+import { Storage } from './constructs/storage.ts';
+import { Workflow } from './constructs/workflow.ts';
+
+export interface CourseExhaustStackProps extends StackProps {
+  jwtIssuer: string;
+  jwtAudience: string[];
+  /** Days report files are kept before S3 expires them. */
+  retentionDays?: number;
+  /** Batches assembled at once per request. */
+  maxConcurrency?: number;
+  /** Keep tables, bucket and key when the stack is deleted (production). */
+  retainData?: boolean;
+}
+
+/** The whole service: storage, the exhaust workflow, the HTTP API and what ops watch. */
+export class CourseExhaustStack extends Stack {
+  readonly storage: Storage;
+  readonly workflow: Workflow;
+  readonly api: Api;
+
+  constructor(scope: Construct, id: string, props: CourseExhaustStackProps) {
+    super(scope, id, props);
+    const retentionDays = props.retentionDays ?? 7;
+
+    this.storage = new Storage(this, 'Storage', {
+      retentionDays,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.workflow = new Workflow(this, 'Workflow', {
+      storage: this.storage,
+      maxConcurrency: props.maxConcurrency ?? 5,
+      // Same bound as the dedupe lock's expiry, so a lock never outlives its execution.
+      timeout: Duration.millis(LOCK_TTL_MS),
+    });
+    this.api = new Api(this, 'Api', {
+      storage: this.storage,
+      stateMachine: this.workflow.stateMachine,
+      jwtIssuer: props.jwtIssuer,
+      jwtAudience: props.jwtAudience,
+      retentionDays,
+    });
+    new Observability(this, 'Observability', {
+      stateMachine: this.workflow.stateMachine,
+      functions: [...this.api.functions, ...this.workflow.functions],
+    });
+  }
+}
