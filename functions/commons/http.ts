@@ -1,13 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger } from '#shared/adapters/observability';
-import {
-  DomainError,
-  DuplicateRequestError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-} from '#shared/domain/errors';
+import { DomainError, DuplicateRequestError, ForbiddenError, NotFoundError, ValidationError } from '#shared/domain/errors';
 import type { Actor } from '#shared/reports/report-definition';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;

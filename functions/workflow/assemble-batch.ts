@@ -21,7 +21,12 @@ export const handler = async (event: unknown) => {
   const input = Input.parse(event);
   const started = Date.now();
   const result = await assembleBatch(input, deps);
-  logger.info('Batch assembled', { reportRequestId: input.requestId, batchId: input.batchId, rows: result.rows, ms: Date.now() - started });
+  logger.info('Batch assembled', {
+    reportRequestId: input.requestId,
+    batchId: input.batchId,
+    rows: result.rows,
+    ms: Date.now() - started,
+  });
   metrics.addMetric('RowsWritten', MetricUnit.Count, result.rows ?? 0);
   metrics.addMetric('BatchAssemblyTime', MetricUnit.Milliseconds, Date.now() - started);
   metrics.publishStoredMetrics();

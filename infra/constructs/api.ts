@@ -58,9 +58,21 @@ export class Api extends Construct {
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience });
     this.httpApi = new HttpApi(this, 'HttpApi', { description: 'Course Exhaust API', defaultAuthorizer: authorizer });
 
-    this.httpApi.addRoutes({ path: '/v1/reports', methods: [HttpMethod.POST], integration: new HttpLambdaIntegration('Submit', submitFn) });
-    this.httpApi.addRoutes({ path: '/v1/reports', methods: [HttpMethod.GET], integration: new HttpLambdaIntegration('List', listFn) });
-    this.httpApi.addRoutes({ path: '/v1/reports/{id}', methods: [HttpMethod.GET], integration: new HttpLambdaIntegration('Get', getFn) });
+    this.httpApi.addRoutes({
+      path: '/v1/reports',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Submit', submitFn),
+    });
+    this.httpApi.addRoutes({
+      path: '/v1/reports',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('List', listFn),
+    });
+    this.httpApi.addRoutes({
+      path: '/v1/reports/{id}',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('Get', getFn),
+    });
     this.httpApi.addRoutes({
       path: '/v1/records',
       methods: [HttpMethod.POST],

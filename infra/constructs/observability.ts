@@ -67,7 +67,10 @@ export class Observability extends Construct {
         left: [props.stateMachine.metricSucceeded({ period }), props.stateMachine.metricFailed({ period })],
       }),
       new GraphWidget({ title: 'Lambda errors', left: props.functions.map((fn) => fn.metricErrors({ period })) }),
-      new GraphWidget({ title: 'Lambda duration p90', left: props.functions.map((fn) => fn.metricDuration({ period, statistic: 'p90' })) }),
+      new GraphWidget({
+        title: 'Lambda duration p90',
+        left: props.functions.map((fn) => fn.metricDuration({ period, statistic: 'p90' })),
+      }),
     );
   }
 }

@@ -15,8 +15,8 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { Storage } from './storage.ts';
 import { ExhaustFunction } from './exhaust-function.ts';
+import type { Storage } from './storage.ts';
 
 /** Errors worth another try: throttling and transient service faults, never our domain errors. */
 export const TRANSIENT_ERRORS = [

@@ -58,8 +58,21 @@ export const DEMO_COURSE = {
           name: 'Check your understanding',
           maxScore: 10,
           questions: [
-            { id: 'q_1_1', type: 'mcq', title: 'Formative assessment is…', maxScore: 5, options: ['graded, final', 'ongoing, for learning', 'only written'] },
-            { id: 'q_1_2', type: 'mtf', title: 'Match the terms', description: 'Drag each term to its meaning', maxScore: 5, options: ['Rubric → scoring guide', 'Portfolio → collection of work', 'Quiz → short test'] },
+            {
+              id: 'q_1_1',
+              type: 'mcq',
+              title: 'Formative assessment is…',
+              maxScore: 5,
+              options: ['graded, final', 'ongoing, for learning', 'only written'],
+            },
+            {
+              id: 'q_1_2',
+              type: 'mtf',
+              title: 'Match the terms',
+              description: 'Drag each term to its meaning',
+              maxScore: 5,
+              options: ['Rubric → scoring guide', 'Portfolio → collection of work', 'Quiz → short test'],
+            },
           ],
         },
       ],
@@ -86,7 +99,14 @@ export const DEMO_COURSE = {
           maxScore: 5,
           questions: [
             { id: 'q_2_1', type: 'ftb', title: 'A ____ describes levels of performance.', maxScore: 3, options: ['rubric'] },
-            { id: 'q_2_2', type: 'mcq', title: 'Which is "open-ended"?', description: 'Pick one,\nthen explain', maxScore: 2, options: ['What is 2+2?', 'Why, in your view, do seasons change?'] },
+            {
+              id: 'q_2_2',
+              type: 'mcq',
+              title: 'Which is "open-ended"?',
+              description: 'Pick one,\nthen explain',
+              maxScore: 2,
+              options: ['What is 2+2?', 'Why, in your view, do seasons change?'],
+            },
           ],
         },
       ],
@@ -103,7 +123,13 @@ export const DEMO_COURSE = {
           name: 'Final assessment',
           maxScore: 20,
           questions: [
-            { id: 'q_3_1', type: 'mcq', title: 'Effective feedback is…', maxScore: 10, options: ['specific', 'vague', 'delayed'] },
+            {
+              id: 'q_3_1',
+              type: 'mcq',
+              title: 'Effective feedback is…',
+              maxScore: 10,
+              options: ['specific', 'vague', 'delayed'],
+            },
             { id: 'q_3_2', type: 'ftb', title: 'Feedback should be timely and ____.', maxScore: 10, options: ['actionable'] },
           ],
         },
@@ -114,9 +140,30 @@ export const DEMO_COURSE = {
 
 const LEAVES = ['do_c_1_1', 'do_c_1_2', 'do_qs_1', 'do_c_2_1', 'do_c_2_1_1', 'do_qs_2', 'do_c_3_1', 'do_qs_3'];
 const ASSESSMENTS: { id: string; max: number; questions: { id: string; max: number; answers: string[][] }[] }[] = [
-  { id: 'do_qs_1', max: 10, questions: [{ id: 'q_1_1', max: 5, answers: [['ongoing, for learning'], ['graded, final']] }, { id: 'q_1_2', max: 5, answers: [['Rubric → scoring guide', 'Quiz → short test'], []] }] },
-  { id: 'do_qs_2', max: 5, questions: [{ id: 'q_2_1', max: 3, answers: [['rubric'], ['"checklist", maybe']] }, { id: 'q_2_2', max: 2, answers: [['Why, in your view, do seasons change?'], ['What is 2+2?\n(I think)']] }] },
-  { id: 'do_qs_3', max: 20, questions: [{ id: 'q_3_1', max: 10, answers: [['specific'], ['vague']] }, { id: 'q_3_2', max: 10, answers: [['actionable'], ['=1+1']] }] },
+  {
+    id: 'do_qs_1',
+    max: 10,
+    questions: [
+      { id: 'q_1_1', max: 5, answers: [['ongoing, for learning'], ['graded, final']] },
+      { id: 'q_1_2', max: 5, answers: [['Rubric → scoring guide', 'Quiz → short test'], []] },
+    ],
+  },
+  {
+    id: 'do_qs_2',
+    max: 5,
+    questions: [
+      { id: 'q_2_1', max: 3, answers: [['rubric'], ['"checklist", maybe']] },
+      { id: 'q_2_2', max: 2, answers: [['Why, in your view, do seasons change?'], ['What is 2+2?\n(I think)']] },
+    ],
+  },
+  {
+    id: 'do_qs_3',
+    max: 20,
+    questions: [
+      { id: 'q_3_1', max: 10, answers: [['specific'], ['vague']] },
+      { id: 'q_3_2', max: 10, answers: [['actionable'], ['=1+1']] },
+    ],
+  },
 ];
 
 /** Demo records in dependency order: course, batches, users, then enrolments, consents, attempts. */
@@ -127,11 +174,55 @@ export function demoRecords(learners = 320): unknown[] {
 
   const records: unknown[] = [DEMO_COURSE];
   records.push(
-    { kind: 'batch', org: DEMO.org, courseId: DEMO.courseId, batchId: DEMO.batches.live, name: 'Spring cohort (live)', startDate: iso(10), creatorId: DEMO.creator, mentors: [DEMO.mentor] },
-    { kind: 'batch', org: DEMO.org, courseId: DEMO.courseId, batchId: DEMO.batches.expired, name: 'Pilot cohort (expired)', startDate: iso(-200), endDate: iso(-20), creatorId: DEMO.creator, mentors: [] },
-    { kind: 'batch', org: DEMO.org, courseId: DEMO.courseId, batchId: DEMO.batches.empty, name: 'Winter cohort (no learners yet)', startDate: iso(300), creatorId: DEMO.creator, mentors: [DEMO.mentor] },
-    { kind: 'course', org: DEMO.otherOrg.org, courseId: DEMO.otherOrg.courseId, name: 'Another org course', creatorId: DEMO.otherOrg.creator, children: [{ type: 'content', id: 'x_c_1', name: 'Intro' }] },
-    { kind: 'batch', org: DEMO.otherOrg.org, courseId: DEMO.otherOrg.courseId, batchId: DEMO.otherOrg.batchId, name: 'Other batch', startDate: iso(1), creatorId: DEMO.otherOrg.creator, mentors: [] },
+    {
+      kind: 'batch',
+      org: DEMO.org,
+      courseId: DEMO.courseId,
+      batchId: DEMO.batches.live,
+      name: 'Spring cohort (live)',
+      startDate: iso(10),
+      creatorId: DEMO.creator,
+      mentors: [DEMO.mentor],
+    },
+    {
+      kind: 'batch',
+      org: DEMO.org,
+      courseId: DEMO.courseId,
+      batchId: DEMO.batches.expired,
+      name: 'Pilot cohort (expired)',
+      startDate: iso(-200),
+      endDate: iso(-20),
+      creatorId: DEMO.creator,
+      mentors: [],
+    },
+    {
+      kind: 'batch',
+      org: DEMO.org,
+      courseId: DEMO.courseId,
+      batchId: DEMO.batches.empty,
+      name: 'Winter cohort (no learners yet)',
+      startDate: iso(300),
+      creatorId: DEMO.creator,
+      mentors: [DEMO.mentor],
+    },
+    {
+      kind: 'course',
+      org: DEMO.otherOrg.org,
+      courseId: DEMO.otherOrg.courseId,
+      name: 'Another org course',
+      creatorId: DEMO.otherOrg.creator,
+      children: [{ type: 'content', id: 'x_c_1', name: 'Intro' }],
+    },
+    {
+      kind: 'batch',
+      org: DEMO.otherOrg.org,
+      courseId: DEMO.otherOrg.courseId,
+      batchId: DEMO.otherOrg.batchId,
+      name: 'Other batch',
+      startDate: iso(1),
+      creatorId: DEMO.otherOrg.creator,
+      mentors: [],
+    },
   );
 
   const learnerRecords: unknown[] = [];

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
@@ -13,8 +13,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const endpointOf = (address: AddressInfo | string | null) =>
-  `http://127.0.0.1:${(address as AddressInfo).port}`;
+const endpointOf = (address: AddressInfo | string | null) => `http://127.0.0.1:${(address as AddressInfo).port}`;
 
 export async function startDynalite(options: { path?: string | undefined; port?: number }): Promise<RunningServer> {
   if (options.path) mkdirSync(options.path, { recursive: true });
@@ -41,7 +40,11 @@ export async function startS3rver(options: { directory: string; bucket: string; 
 
 /** Creates the tables the stack defines (same keys and indexes) unless they already exist. */
 export async function createTables(endpoint: string, tables: { name: string; schema: LocalTableSchema }[]): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
   for (const { name, schema } of tables) {
     if (existing.has(name)) continue;

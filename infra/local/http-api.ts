@@ -66,7 +66,9 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0): Prom
       } catch {
         return send(401, JSON.stringify({ message: 'Unauthorized' }));
       }
-      const scopes = String(claims.scope ?? '').split(' ').filter(Boolean);
+      const scopes = String(claims.scope ?? '')
+        .split(' ')
+        .filter(Boolean);
       if (route.authorizationScopes.length > 0 && !route.authorizationScopes.some((s) => scopes.includes(s))) {
         return send(403, JSON.stringify({ message: 'Forbidden' }));
       }
@@ -74,7 +76,9 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0): Prom
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks).toString('utf8');
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+      );
       const query = Object.fromEntries(url.searchParams.entries());
       const now = new Date();
       const routeKey = `${route.method} ${route.path}`;
@@ -108,7 +112,10 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0): Prom
           authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claimsAsStrings(claims), scopes } },
         },
       };
-      const result = (await route.handler(event, localLambdaContext(route.functionLogicalId))) as APIGatewayProxyStructuredResultV2;
+      const result = (await route.handler(
+        event,
+        localLambdaContext(route.functionLogicalId),
+      )) as APIGatewayProxyStructuredResultV2;
       const resultHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
       return send(result.statusCode ?? 200, result.body ?? '', resultHeaders);
     } catch {

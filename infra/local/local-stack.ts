@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -134,7 +134,11 @@ function collectTaskStates(definition: Record<string, unknown>, found = new Map<
 }
 
 /** Every variable the stack's functions read, with references resolved to local resources. */
-function localEnvironment(template: CfnTemplate, dataDir: string, endpoints: { dynamo: string; s3: string }): Record<string, string> {
+function localEnvironment(
+  template: CfnTemplate,
+  dataDir: string,
+  endpoints: { dynamo: string; s3: string },
+): Record<string, string> {
   const env: Record<string, string> = {
     AWS_REGION: 'us-east-1',
     // s3rver accepts only these; dynalite accepts any.
@@ -159,7 +163,7 @@ function localEnvironment(template: CfnTemplate, dataDir: string, endpoints: { d
   };
   for (const resource of Object.values(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const variables = ((resource.Properties?.Environment as { Variables?: Record<string, CfnValue> })?.Variables ?? {});
+    const variables = (resource.Properties?.Environment as { Variables?: Record<string, CfnValue> })?.Variables ?? {};
     for (const [name, value] of Object.entries(variables)) {
       if (name === 'NODE_OPTIONS') continue;
       const resolved = resolveValue(value);

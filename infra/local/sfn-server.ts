@@ -65,7 +65,8 @@ export async function startLocalStepFunctions(options: {
     }
     const name = body.name ?? crypto.randomUUID();
     const executionArn = `${options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-    if (executions.has(executionArn)) throw new AwsJsonError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    if (executions.has(executionArn))
+      throw new AwsJsonError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     const input = body.input ?? '{}';
     const run = machine.run(JSON.parse(input), {
       overrides: { taskResourceLocalHandlers: options.handlers as never, retryIntervalOverrides },
@@ -77,21 +78,23 @@ export async function startLocalStepFunctions(options: {
       status: 'RUNNING',
       startDate: Date.now() / 1000,
       input,
-      done: run.result.then(
-        (output) => {
-          execution.status = 'SUCCEEDED';
-          execution.output = JSON.stringify(output);
-        },
-        (error: unknown) => {
-          execution.status = 'FAILED';
-          const failure = error as { name?: string; message?: string; cause?: { name?: string; message?: string } };
-          execution.error = failure.cause?.name ?? failure.name;
-          execution.cause = failure.cause?.message ?? failure.message;
-        },
-      ).finally(() => {
-        execution.stopDate = Date.now() / 1000;
-        options.onExecutionEnd?.(execution);
-      }),
+      done: run.result
+        .then(
+          (output) => {
+            execution.status = 'SUCCEEDED';
+            execution.output = JSON.stringify(output);
+          },
+          (error: unknown) => {
+            execution.status = 'FAILED';
+            const failure = error as { name?: string; message?: string; cause?: { name?: string; message?: string } };
+            execution.error = failure.cause?.name ?? failure.name;
+            execution.cause = failure.cause?.message ?? failure.message;
+          },
+        )
+        .finally(() => {
+          execution.stopDate = Date.now() / 1000;
+          options.onExecutionEnd?.(execution);
+        }),
     };
     executions.set(executionArn, execution);
     return { executionArn, startDate: execution.startDate };

@@ -103,13 +103,20 @@ export interface LocalTableSchema {
 export function tableSchemas(template: CfnTemplate): LocalTableSchema[] {
   return resourcesOfType(template, 'AWS::DynamoDB::GlobalTable').map(([logicalId, table]) => {
     const props = table.Properties ?? {};
-    const gsis = (props.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown[]; Projection: unknown }[] | undefined) ?? [];
+    const gsis =
+      (props.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown[]; Projection: unknown }[] | undefined) ?? [];
     return {
       logicalId,
       KeySchema: props.KeySchema as unknown[],
       AttributeDefinitions: props.AttributeDefinitions as unknown[],
       ...(gsis.length > 0
-        ? { GlobalSecondaryIndexes: gsis.map((g) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection })) }
+        ? {
+            GlobalSecondaryIndexes: gsis.map((g) => ({
+              IndexName: g.IndexName,
+              KeySchema: g.KeySchema,
+              Projection: g.Projection,
+            })),
+          }
         : {}),
     };
   });

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -6,7 +7,6 @@ import {
   PutCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { RecordsRepository } from '../domain/ports.ts';
 import type {
   AttemptRecord,
@@ -87,9 +87,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
   }
 
   async getBatch(courseId: string, batchId: string): Promise<BatchRecord | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: RECORD_KEYS.batch(courseId, batchId) }),
-    );
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: RECORD_KEYS.batch(courseId, batchId) }));
     return out.Item ? recordOf<BatchRecord>(out.Item) : undefined;
   }
 

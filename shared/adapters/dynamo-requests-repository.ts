@@ -24,7 +24,9 @@ const requestKey = (id: string) => ({ pk: `REQ#${id}` });
 const lockKey = (dedupeKey: string) => ({ pk: `LOCK#${dedupeKey}` });
 
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+  return (
+    error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException'
+  );
 }
 
 function requestOf(item: Record<string, unknown>): ReportRequest {
@@ -38,10 +40,7 @@ export class DynamoRequestsRepository implements RequestsRepository {
     private readonly db: DynamoDBDocumentClient = clients.dynamo,
   ) {}
 
-  async acquireLock(
-    lock: RequestLock,
-    now: Date,
-  ): Promise<{ acquired: true } | { acquired: false; holder: RequestLock }> {
+  async acquireLock(lock: RequestLock, now: Date): Promise<{ acquired: true } | { acquired: false; holder: RequestLock }> {
     try {
       await this.db.send(
         new PutCommand({

@@ -1,11 +1,5 @@
 import type { Readable } from 'node:stream';
-import type {
-  BatchRecord,
-  CourseRecord,
-  LearnerBundle,
-  LearningRecord,
-  UserRecord,
-} from './records.ts';
+import type { BatchRecord, CourseRecord, LearnerBundle, LearningRecord, UserRecord } from './records.ts';
 import type { BatchProgress, ReportRequest, RequestStatus } from './report-request.ts';
 
 /**
@@ -48,7 +42,12 @@ export interface RequestsRepository {
   markProcessing(id: string, now: Date): Promise<ReportRequest>;
   recordBatch(id: string, batchId: string, progress: BatchProgress): Promise<void>;
   /** Ends an active request and drops its sealed password; false if it had already ended. */
-  finish(id: string, status: Extract<RequestStatus, 'SUCCESS' | 'FAILED'>, error: string | undefined, now: Date): Promise<boolean>;
+  finish(
+    id: string,
+    status: Extract<RequestStatus, 'SUCCESS' | 'FAILED'>,
+    error: string | undefined,
+    now: Date,
+  ): Promise<boolean>;
   listForCourse(query: ListRequestsQuery): Promise<ReportRequest[]>;
 }
 

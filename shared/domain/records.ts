@@ -110,7 +110,10 @@ export const UserRecordSchema = z.object({
   userId: Id,
   name: Text,
   email: z.email().optional(),
-  phone: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'a phone number').optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{6,20}$/, 'a phone number')
+    .optional(),
   externalId: OptionalText,
   state: OptionalText,
   district: OptionalText,

@@ -65,7 +65,9 @@ export function assertTransition(from: RequestStatus, to: RequestStatus): void {
 /** Identical requests share this key: same org, type, course and set of batches (order-free). */
 export function dedupeKey(org: string, type: ReportType, courseId: string, batchIds: readonly string[]): string {
   const batches = [...new Set(batchIds)].sort();
-  return createHash('sha256').update(JSON.stringify([org, type, courseId, batches])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([org, type, courseId, batches]))
+    .digest('hex');
 }
 
 export function shortError(message: string): string {

@@ -5,11 +5,7 @@ import type { AssessmentNode, AttemptRecord, EnrolmentRecord } from './records.t
  */
 
 /** Completed leaves ÷ leaves × 100, rounded, capped at 100; 100 once the enrolment is completed. */
-export function progressPercent(
-  leafIds: ReadonlySet<string>,
-  completed: ReadonlySet<string>,
-  completedAt?: string,
-): number {
+export function progressPercent(leafIds: ReadonlySet<string>, completed: ReadonlySet<string>, completedAt?: string): number {
   if (completedAt) return 100;
   if (leafIds.size === 0) return 0;
   let done = 0;

@@ -12,9 +12,12 @@ export function createZipArchive(password?: string): Archiver {
   if (!archiver.isRegisteredFormat(ENCRYPTED_FORMAT)) {
     archiver.registerFormat(ENCRYPTED_FORMAT, zipEncrypted as Parameters<typeof archiver.registerFormat>[1]);
   }
-  return archiver.create(ENCRYPTED_FORMAT as archiver.Format, {
-    zlib: { level: 5 },
-    encryptionMethod: 'aes256',
-    password,
-  } as archiver.ArchiverOptions);
+  return archiver.create(
+    ENCRYPTED_FORMAT as archiver.Format,
+    {
+      zlib: { level: 5 },
+      encryptionMethod: 'aes256',
+      password,
+    } as archiver.ArchiverOptions,
+  );
 }

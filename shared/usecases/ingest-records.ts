@@ -1,12 +1,7 @@
 import { outlineCourse } from '../domain/course-structure.ts';
 import { type FieldIssue, ValidationError } from '../domain/errors.ts';
 import type { RecordsRepository } from '../domain/ports.ts';
-import {
-  type BatchRecord,
-  type CourseRecord,
-  type LearningRecord,
-  LearningRecordSchema,
-} from '../domain/records.ts';
+import { type BatchRecord, type CourseRecord, type LearningRecord, LearningRecordSchema } from '../domain/records.ts';
 
 /** At most this many records per call: one API request or one chunk of a bulk import. */
 export const MAX_RECORDS_PER_CALL = 1000;
@@ -43,16 +38,24 @@ export async function ingestRecords(
   const cache = options.cache ?? new ReferenceCache();
   const issues: FieldIssue[] = [];
   const valid: LearningRecord[] = [];
+  const positions: number[] = [];
 
   raw.forEach((item, index) => {
     const parsed = LearningRecordSchema.safeParse(item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        issues.push({ path: ['records', index + offset, ...issue.path].map(String).join('.').replace(/\.(\d+)/g, '[$1]'), message: issue.message });
+        issues.push({
+          path: ['records', index + offset, ...issue.path]
+            .map(String)
+            .join('.')
+            .replace(/\.(\d+)/g, '[$1]'),
+          message: issue.message,
+        });
       }
       return;
     }
     valid.push(parsed.data);
+    positions.push(index + offset);
   });
 
   // Parents written in this same call count as existing.
@@ -62,7 +65,7 @@ export async function ingestRecords(
   }
 
   for (const [index, record] of valid.entries()) {
-    const at = `records[${index + offset}]`;
+    const at = `records[${positions[index]}]`;
     if (options.org && 'org' in record && record.org !== options.org) {
       issues.push({ path: `${at}.org`, message: 'is not your organisation' });
     }
@@ -77,7 +80,8 @@ export async function ingestRecords(
         issues.push({ path: `${at}.batchId`, message: `batch ${record.batchId} of course ${record.courseId} does not exist` });
         continue;
       }
-      if (options.org && batch.org !== options.org) issues.push({ path: `${at}.batchId`, message: 'is not in your organisation' });
+      if (options.org && batch.org !== options.org)
+        issues.push({ path: `${at}.batchId`, message: 'is not in your organisation' });
       if (record.kind === 'attempt') {
         const course = await cachedCourse(record.courseId, cache, deps.records);
         const assessment = course && outlineCourse(course).assessments.find((a) => a.id === record.assessmentId);

@@ -107,7 +107,11 @@ export async function finalizeExhaust(
   const batches = { ...request.batches };
   for (const result of results) {
     if (!result.failure) continue;
-    const progress = { status: 'FAILED' as const, error: requesterMessage(result.failure), updatedAt: deps.clock.now().toISOString() };
+    const progress = {
+      status: 'FAILED' as const,
+      error: requesterMessage(result.failure),
+      updatedAt: deps.clock.now().toISOString(),
+    };
     batches[result.batchId] = progress;
     await deps.requests.recordBatch(requestId, result.batchId, progress);
   }

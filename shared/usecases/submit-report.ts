@@ -4,12 +4,7 @@ import { outlineCourse } from '../domain/course-structure.ts';
 import { DuplicateRequestError, ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import type { Clock, PasswordSealer, RecordsRepository, RequestsRepository, WorkflowStarter } from '../domain/ports.ts';
 import { type BatchRecord, Id } from '../domain/records.ts';
-import {
-  dedupeKey,
-  isActive,
-  MAX_BATCHES_PER_REQUEST,
-  type ReportRequest,
-} from '../domain/report-request.ts';
+import { dedupeKey, isActive, MAX_BATCHES_PER_REQUEST, type ReportRequest } from '../domain/report-request.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
 import { type Actor, ReportTypes } from '../reports/report-definition.ts';
 

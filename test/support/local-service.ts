@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import { DEMO } from '../../infra/local/demo-data.ts';
+import { issueLocalToken } from '../../infra/local/dev-auth.ts';
+import { type LocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
+import { seedDemoData } from '../../infra/local/seed.ts';
+
+const run = promisify(execFile);
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface Service {
+  stack: LocalStack;
+  records: DynamoRecordsRepository;
+  tokens: { creator: string; mentor: string; stranger: string; otherOrgCreator: string };
+  call<T = Record<string, unknown>>(method: string, path: string, token: string | undefined, body?: unknown): Promise<ApiResponse<T>>;
+  /** Polls GET /v1/reports/{id} until the request has ended. */
+  waitForEnd(id: string, token: string): Promise<ReportBody>;
+  stop(): Promise<void>;
+}
+
+export interface ReportBody {
+  id: string;
+  status: string;
+  error?: string;
+  batches: {
+    batchId: string;
+    status: string;
+    error?: string;
+    file?: { fileName: string; rows: number; bytes: number; sha256: string; url: string; expiresAt: string };
+  }[];
+}
+
+/** The local stack over HTTP with the demo course seeded, as a dashboard would see it. */
+export async function startService(learners = 320): Promise<Service> {
+  const stack = await startLocalStack();
+  const records = new DynamoRecordsRepository(stack.env.RECORDS_TABLE as string);
+  await seedDemoData(records, learners);
+  const tokens = {
+    creator: await issueLocalToken({ sub: DEMO.creator, org: DEMO.org }),
+    mentor: await issueLocalToken({ sub: DEMO.mentor, org: DEMO.org }),
+    stranger: await issueLocalToken({ sub: DEMO.stranger, org: DEMO.org }),
+    otherOrgCreator: await issueLocalToken({ sub: DEMO.otherOrg.creator, org: DEMO.otherOrg.org }),
+  };
+  const call: Service['call'] = async (method, path, token, body) => {
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+  };
+  const waitForEnd = async (id: string, token: string) => {
+    for (let i = 0; i < 600; i += 1) {
+      const { body } = await call<{ request: ReportBody }>('GET', `/v1/reports/${id}`, token);
+      if (body.request && !['SUBMITTED', 'PROCESSING'].includes(body.request.status)) return body.request;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`Request ${id} did not end`);
+  };
+  return { stack, records, tokens, call, waitForEnd, stop: () => stack.stop() };
+}
+
+/** Downloads a presigned link like a mentor's browser would. */
+export async function download(url: string): Promise<{ bytes: Buffer; disposition: string | null }> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`Download failed: ${response.status}`);
+  return { bytes: Buffer.from(await response.arrayBuffer()), disposition: response.headers.get('content-disposition') };
+}
+
+/** Opens a ZIP with 7-Zip (p7zip-full), as a mentor would, and returns the text of its one file. */
+export async function openZip(zip: Buffer, password?: string): Promise<{ name: string; text: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'zip-'));
+  const file = join(dir, 'report.zip');
+  writeFileSync(file, zip);
+  const { stdout: listing } = await run('7z', ['l', '-slt', `-p${password ?? ''}`, file]);
+  const name = /^Path = (.+\.csv)$/m.exec(listing)?.[1] ?? '';
+  const { stdout } = await run('7z', ['x', '-so', `-p${password ?? ''}`, file], { maxBuffer: 512 * 1024 * 1024, encoding: 'buffer' });
+  return { name, text: stdout.toString('utf8') };
+}
+
+export async function zipOpensWith(zip: Buffer, password: string): Promise<boolean> {
+  return openZip(zip, password).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Parses one of our CSVs: checks the BOM, returns header and rows as text cells. */
+export function readCsv(text: string): { header: string[]; rows: string[][] } {
+  if (!text.startsWith('\uFEFF')) throw new Error('CSV has no UTF-8 BOM');
+  const [header = [], ...rows] = parse(text.slice(1), { relax_column_count: false }) as string[][];
+  return { header, rows };
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '#shared/domain/errors';
+import type { RecordsRepository } from '#shared/domain/ports';
+import type { LearningRecord } from '#shared/domain/records';
+import { ingestRecords } from '#shared/usecases/ingest-records';
+import { batch, course } from '../support/fixtures.ts';
+
+/** An in-memory records port: this suite is about validation, not storage. */
+function memoryRecords(seed: LearningRecord[] = []) {
+  const written: LearningRecord[] = [...seed];
+  const repository: RecordsRepository = {
+    getCourse: async (id) => written.find((r): r is typeof course => r.kind === 'course' && r.courseId === id),
+    getBatch: async (c, b) => written.find((r): r is typeof batch => r.kind === 'batch' && r.courseId === c && r.batchId === b),
+    learnersOfBatch: () => {
+      throw new Error('not used');
+    },
+    getUsers: async () => new Map(),
+    putRecords: async (records) => {
+      written.push(...records);
+    },
+  };
+  return { repository, written };
+}
+
+describe('use case: ingest records', () => {
+  it('writes valid records, parents in the same call counting as existing', async () => {
+    const { repository, written } = memoryRecords();
+    const result = await ingestRecords(
+      [course, batch, { kind: 'enrolment', courseId: 'course-1', batchId: 'batch-1', userId: 'u1', enrolledAt: '2026-01-02T10:00:00Z' }],
+      { records: repository },
+    );
+    expect(result).toEqual({ written: 3, byKind: { course: 1, batch: 1, enrolment: 1 } });
+    expect(written.at(-1)).toMatchObject({ completedContentIds: [], enrolledAt: '2026-01-02T10:00:00.000Z' });
+  });
+
+  it('writes nothing when one record is invalid, and names every problem by position', async () => {
+    const { repository, written } = memoryRecords([course, batch]);
+    const error = await ingestRecords(
+      [
+        { kind: 'user', org: 'org-1', userId: 'u1', name: 'Ok' },
+        { kind: 'user', org: 'org-1', userId: 'u#2', name: 'Bad id', email: 'not-an-email' },
+        { kind: 'attempt', courseId: 'course-1', batchId: 'nope', userId: 'u1', assessmentId: 'a1', attemptId: 't', attemptedAt: '2026-01-01T00:00:00Z', score: 1 },
+        { kind: 'attempt', courseId: 'course-1', batchId: 'batch-1', userId: 'u1', assessmentId: 'c1', attemptId: 't', attemptedAt: '2026-01-01T00:00:00Z', score: 1 },
+      ],
+      { records: repository },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const paths = (error as ValidationError).issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['records[1].userId', 'records[1].email', 'records[2].batchId', 'records[3].assessmentId']));
+    expect(written).toHaveLength(2);
+  });
+
+  it("refuses records of another organisation than the caller's", async () => {
+    const { repository } = memoryRecords();
+    await expect(ingestRecords([{ ...course, org: 'org-2' }], { records: repository }, { org: 'org-1' })).rejects.toThrow(
+      ValidationError,
+    );
+  });
+});
