@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeList } from '#shared/exhaust/list-encoding';
+import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
+import { expectedQuestionSet, expectedUserProfile } from '../support/expected.ts';
+import { download, openZip, readCsv, type ReportBody, type Service, startService } from '../support/local-service.ts';
+
+const PASSWORD = 'Profile2026x';
+let service: Service;
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  service = await startService();
+});
+afterAll(async () => service?.stop());
+
+async function requestAndOpen(body: Record<string, unknown>, token: string, password?: string) {
+  const submitted = await service.call<{ request: { id: string } }>('POST', '/v1/reports', token, body);
+  expect(submitted.status).toBe(202);
+  const ended: ReportBody = await service.waitForEnd(submitted.body.request.id, token);
+  expect(ended.status).toBe('SUCCESS');
+  const files = new Map<string, { header: string[]; rows: string[][]; raw: string }>();
+  for (const batch of ended.batches) {
+    if (!batch.file) throw new Error(`no file for ${batch.batchId}`);
+    const { bytes } = await download(batch.file.url);
+    const { text } = await openZip(bytes, password);
+    files.set(batch.batchId, { ...readCsv(text), raw: text });
+  }
+  return files;
+}
+
+describe('e2e: user profile exhaust', () => {
+  const body = { type: 'user-profile', courseId: DEMO.courseId, batchIds: [DEMO.batches.live, DEMO.batches.expired], password: PASSWORD };
+
+  it('is refused to a mentor (403) and without a password (400), writing nothing', async () => {
+    const mentor = await service.call<{ error: { code: string } }>('POST', '/v1/reports', service.tokens.mentor, body);
+    expect(mentor.status).toBe(403);
+    const { password: _omitted, ...withoutPassword } = body;
+    const noPassword = await service.call<{ error: { message: string; issues: { path: string }[] } }>(
+      'POST',
+      '/v1/reports',
+      service.tokens.creator,
+      withoutPassword,
+    );
+    expect(noPassword.status).toBe(400);
+    expect(noPassword.body.error.issues.map((i) => i.path)).toContain('password');
+    const list = await service.call<{ requests: unknown[] }>('GET', `/v1/reports?courseId=${DEMO.courseId}`, service.tokens.creator);
+    expect(list.body.requests).toHaveLength(0);
+  });
+
+  it('gives one file per batch (live and expired), cell by cell as computed from the seeded records', async () => {
+    const files = await requestAndOpen(body, service.tokens.creator, PASSWORD);
+    expect([...files.keys()]).toEqual([DEMO.batches.live, DEMO.batches.expired]);
+    const records = demoRecords();
+    for (const [batchId, file] of files) {
+      expect(file.header).toEqual([
+        'Collection Id', 'Collection Name', 'Batch Id', 'Batch Name', 'User UUID', 'User Name', 'State', 'District', 'Org Name',
+        'External ID', 'Mobile Number', 'Email ID', 'Consent Provided', 'Consent Provided Date',
+      ]);
+      expect(file.rows).toEqual(expectedUserProfile(records, DEMO.courseId, batchId));
+    }
+    const live = files.get(DEMO.batches.live);
+    const consents = new Set(live?.rows.map((r) => r[12]));
+    expect(consents).toEqual(new Set(['Yes', 'No']));
+  });
+
+  it('never writes a PII value of a learner who did not consent, or withdrew, anywhere in the file', async () => {
+    const files = await requestAndOpen({ ...body, password: 'Another2026y' }, service.tokens.creator, 'Another2026y');
+    const records = demoRecords() as Record<string, unknown>[];
+    const latest = new Map<string, Record<string, unknown>>();
+    for (const c of records.filter((r) => r.kind === 'consent')) {
+      const key = String(c.userId);
+      if (!latest.has(key) || String(latest.get(key)?.at) < String(c.at)) latest.set(key, c);
+    }
+    const enrolled = new Set(records.filter((r) => r.kind === 'enrolment').map((r) => String(r.userId)));
+    const nonConsenting = records.filter((r) => r.kind === 'user' && enrolled.has(String(r.userId)) && latest.get(String(r.userId))?.given !== true);
+    const withdrawn = [...latest.values()].filter((c) => c.given === false);
+    expect(nonConsenting.length).toBeGreaterThan(50);
+    expect(withdrawn.length).toBeGreaterThan(0);
+    const everything = [...files.values()].map((f) => f.raw).join('\n');
+    for (const user of nonConsenting) {
+      for (const field of ['email', 'phone', 'externalId']) expect(everything).not.toContain(String(user[field]));
+    }
+  });
+});
+
+describe('e2e: question set responses exhaust', () => {
+  it('lets a mentor ask without a password and gives one row per question per attempt, lists intact', async () => {
+    const files = await requestAndOpen(
+      { type: 'question-set', courseId: DEMO.courseId, batchIds: [DEMO.batches.live] },
+      service.tokens.mentor,
+    );
+    const file = files.get(DEMO.batches.live);
+    expect(file?.header.at(-2)).toBe('Question Options');
+    const expected = expectedQuestionSet(demoRecords(), DEMO.courseId, DEMO.batches.live);
+    expect(expected.length).toBeGreaterThan(500);
+    expect(file?.rows).toEqual(expected);
+    const attemptIds = new Set(file?.rows.map((r) => r[7]));
+    expect(attemptIds.size).toBeGreaterThan(300);
+    const awkward = file?.rows.find((r) => decodeList(r[17] ?? '[]').some((v) => v.includes('\n')));
+    expect(decodeList(awkward?.[17] ?? '')).toEqual(['What is 2+2?\n(I think)']);
+  });
+
+  it('writes a header-only file for a batch with no enrolments', async () => {
+    const files = await requestAndOpen(
+      { type: 'question-set', courseId: DEMO.courseId, batchIds: [DEMO.batches.empty], password: 'Empty2026z' },
+      service.tokens.creator,
+      'Empty2026z',
+    );
+    const file = files.get(DEMO.batches.empty);
+    expect(file?.header[0]).toBe('Collection Id');
+    expect(file?.rows).toEqual([]);
+  });
+});
