@@ -16,6 +16,9 @@ export interface ExhaustFunctionProps {
   logRetention?: RetentionDays;
 }
 
+/** Lets CommonJS dependencies (archiver) call `require` inside an ESM bundle (DESIGN §7). */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
 /** Where the local runner finds the handler module of a synthesized function. */
 export const ENTRY_METADATA_KEY = 'courseExhaust:entry';
 
@@ -56,7 +59,7 @@ export class ExhaustFunction extends NodejsFunction {
         sourceMap: true,
         // Bundle the SDK too: the versions we test are the versions that run.
         externalModules: [],
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner: ESM_REQUIRE_BANNER,
         forceDockerBundling: false,
       },
     });

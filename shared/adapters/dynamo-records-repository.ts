@@ -79,6 +79,8 @@ export class DynamoRecordsRepository implements RecordsRepository {
   constructor(
     private readonly tableName: string,
     private readonly db: DynamoDBDocumentClient = clients.dynamo,
+    /** Items per Query page; DynamoDB's 1 MB page when unset. Small pages test page boundaries. */
+    private readonly pageSize?: number,
   ) {}
 
   async getCourse(courseId: string): Promise<CourseRecord | undefined> {
@@ -107,7 +109,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
   private async *bundlesOfBatch(courseId: string, batchId: string): AsyncIterable<LearnerBundle> {
     let current: LearnerBundle | undefined;
     const pages = paginateQuery(
-      { client: this.db },
+      { client: this.db, ...(this.pageSize ? { pageSize: this.pageSize } : {}) },
       {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :enrol)',

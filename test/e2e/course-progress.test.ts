@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients } from '#shared/adapters/aws-clients';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { expectedCourseProgress } from '../support/expected.ts';
-import { download, openZip, readCsv, type ReportBody, type Service, startService, zipOpensWith } from '../support/local-service.ts';
+import {
+  download,
+  openZip,
+  type ReportBody,
+  readCsv,
+  type Service,
+  startService,
+  zipOpensWith,
+} from '../support/local-service.ts';
 
 const PASSWORD = 'Mentor2026pw';
 const output: string[] = [];
@@ -63,11 +71,33 @@ describe('e2e: course progress exhaust over HTTP', () => {
     expect(name).toBe(`${DEMO.batches.live}_course-progress_${DEMO.courseId}.csv`);
     const { header, rows } = readCsv(text);
     expect(header).toEqual([
-      'Collection Id', 'Collection Name', 'Batch Id', 'Batch Name', 'User UUID', 'State', 'District', 'Org Name', 'School Id',
-      'School Name', 'Block Name', 'Cluster Name', 'User Type', 'User Sub Type', 'Declared Board', 'Enrolment Date', 'Completion Date',
-      'Certificate Status', 'Progress', 'Total Score', 'Why we assess - Progress', 'Designing questions - Progress',
-      'Question types in practice - Progress', 'Feedback that works - Progress', 'Check your understanding - Score',
-      'Practice quiz - Score', 'Final assessment - Score',
+      'Collection Id',
+      'Collection Name',
+      'Batch Id',
+      'Batch Name',
+      'User UUID',
+      'State',
+      'District',
+      'Org Name',
+      'School Id',
+      'School Name',
+      'Block Name',
+      'Cluster Name',
+      'User Type',
+      'User Sub Type',
+      'Declared Board',
+      'Enrolment Date',
+      'Completion Date',
+      'Certificate Status',
+      'Progress',
+      'Total Score',
+      'Why we assess - Progress',
+      'Designing questions - Progress',
+      'Question types in practice - Progress',
+      'Feedback that works - Progress',
+      'Check your understanding - Score',
+      'Practice quiz - Score',
+      'Final assessment - Score',
     ]);
     const expected = expectedCourseProgress(demoRecords(), DEMO.courseId, DEMO.batches.live);
     expect(rows.length).toBe(file.rows);
@@ -105,7 +135,11 @@ describe('e2e: course progress exhaust over HTTP', () => {
   });
 
   it('answers bad input with a 4xx naming the reason, and writes nothing', async () => {
-    const before = await service.call<{ requests: unknown[] }>('GET', `/v1/reports?courseId=${DEMO.courseId}`, service.tokens.creator);
+    const before = await service.call<{ requests: unknown[] }>(
+      'GET',
+      `/v1/reports?courseId=${DEMO.courseId}`,
+      service.tokens.creator,
+    );
     const cases: [unknown, number, RegExp][] = [
       [{ ...live, batchIds: [] }, 400, /batchIds/],
       [{ ...live, type: 'grades' }, 400, /type/],
@@ -122,11 +156,18 @@ describe('e2e: course progress exhaust over HTTP', () => {
       expect(response.status, JSON.stringify(body)).toBe(status);
       expect(response.body.error.message).toMatch(reason);
     }
-    const otherOrg = await submit({ type: 'course-progress', courseId: DEMO.courseId, batchIds: [DEMO.batches.live] }, service.tokens.otherOrgCreator);
+    const otherOrg = await submit(
+      { type: 'course-progress', courseId: DEMO.courseId, batchIds: [DEMO.batches.live] },
+      service.tokens.otherOrgCreator,
+    );
     expect(otherOrg.status).toBe(404);
     expect((await service.call('POST', '/v1/reports', undefined, live)).status).toBe(401);
 
-    const after = await service.call<{ requests: unknown[] }>('GET', `/v1/reports?courseId=${DEMO.courseId}`, service.tokens.creator);
+    const after = await service.call<{ requests: unknown[] }>(
+      'GET',
+      `/v1/reports?courseId=${DEMO.courseId}`,
+      service.tokens.creator,
+    );
     expect(after.body.requests).toEqual(before.body.requests.map(() => expect.anything()));
     expect(after.body.requests.length).toBe(before.body.requests.length);
   });
@@ -135,12 +176,27 @@ describe('e2e: course progress exhaust over HTTP', () => {
     // A corrupt enrolment written behind the ingestion path's back makes the row builder throw.
     const brokenBatch = 'batch-corrupt';
     await service.records.putRecords([
-      { kind: 'batch', org: DEMO.org, courseId: DEMO.courseId, batchId: brokenBatch, name: 'Corrupt', startDate: '2026-01-01T00:00:00.000Z', creatorId: DEMO.creator, mentors: [] },
+      {
+        kind: 'batch',
+        org: DEMO.org,
+        courseId: DEMO.courseId,
+        batchId: brokenBatch,
+        name: 'Corrupt',
+        startDate: '2026-01-01T00:00:00.000Z',
+        creatorId: DEMO.creator,
+        mentors: [],
+      },
     ]);
     await clients.dynamo.send(
       new PutCommand({
         TableName: service.stack.env.RECORDS_TABLE,
-        Item: { pk: `LEARNERS#${DEMO.courseId}#${brokenBatch}`, sk: 'ENROL#user-x', kind: 'enrolment', userId: 'user-x', enrolledAt: 'not a date' },
+        Item: {
+          pk: `LEARNERS#${DEMO.courseId}#${brokenBatch}`,
+          sk: 'ENROL#user-x',
+          kind: 'enrolment',
+          userId: 'user-x',
+          enrolledAt: 'not a date',
+        },
       }),
     );
     const body = { ...live, batchIds: [brokenBatch, DEMO.batches.empty] };
@@ -196,7 +252,10 @@ describe('e2e: course progress exhaust over HTTP', () => {
       expect(execution.output ?? '').not.toContain(PASSWORD);
     }
     const raw = await clients.dynamo.send(
-      new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: service.stack.env.REQUESTS_TABLE, Key: { pk: `REQ#${finished.id}` } }),
+      new (await import('@aws-sdk/lib-dynamodb')).GetCommand({
+        TableName: service.stack.env.REQUESTS_TABLE,
+        Key: { pk: `REQ#${finished.id}` },
+      }),
     );
     expect(raw.Item?.status).toBe('SUCCESS');
     expect(raw.Item).not.toHaveProperty('sealedPassword');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeList } from '#shared/exhaust/list-encoding';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { expectedQuestionSet, expectedUserProfile } from '../support/expected.ts';
-import { download, openZip, readCsv, type ReportBody, type Service, startService } from '../support/local-service.ts';
+import { download, openZip, type ReportBody, readCsv, type Service, startService } from '../support/local-service.ts';
 
 const PASSWORD = 'Profile2026x';
 let service: Service;
@@ -29,7 +29,12 @@ async function requestAndOpen(body: Record<string, unknown>, token: string, pass
 }
 
 describe('e2e: user profile exhaust', () => {
-  const body = { type: 'user-profile', courseId: DEMO.courseId, batchIds: [DEMO.batches.live, DEMO.batches.expired], password: PASSWORD };
+  const body = {
+    type: 'user-profile',
+    courseId: DEMO.courseId,
+    batchIds: [DEMO.batches.live, DEMO.batches.expired],
+    password: PASSWORD,
+  };
 
   it('is refused to a mentor (403) and without a password (400), writing nothing', async () => {
     const mentor = await service.call<{ error: { code: string } }>('POST', '/v1/reports', service.tokens.mentor, body);
@@ -43,7 +48,11 @@ describe('e2e: user profile exhaust', () => {
     );
     expect(noPassword.status).toBe(400);
     expect(noPassword.body.error.issues.map((i) => i.path)).toContain('password');
-    const list = await service.call<{ requests: unknown[] }>('GET', `/v1/reports?courseId=${DEMO.courseId}`, service.tokens.creator);
+    const list = await service.call<{ requests: unknown[] }>(
+      'GET',
+      `/v1/reports?courseId=${DEMO.courseId}`,
+      service.tokens.creator,
+    );
     expect(list.body.requests).toHaveLength(0);
   });
 
@@ -53,8 +62,20 @@ describe('e2e: user profile exhaust', () => {
     const records = demoRecords();
     for (const [batchId, file] of files) {
       expect(file.header).toEqual([
-        'Collection Id', 'Collection Name', 'Batch Id', 'Batch Name', 'User UUID', 'User Name', 'State', 'District', 'Org Name',
-        'External ID', 'Mobile Number', 'Email ID', 'Consent Provided', 'Consent Provided Date',
+        'Collection Id',
+        'Collection Name',
+        'Batch Id',
+        'Batch Name',
+        'User UUID',
+        'User Name',
+        'State',
+        'District',
+        'Org Name',
+        'External ID',
+        'Mobile Number',
+        'Email ID',
+        'Consent Provided',
+        'Consent Provided Date',
       ]);
       expect(file.rows).toEqual(expectedUserProfile(records, DEMO.courseId, batchId));
     }
@@ -72,7 +93,9 @@ describe('e2e: user profile exhaust', () => {
       if (!latest.has(key) || String(latest.get(key)?.at) < String(c.at)) latest.set(key, c);
     }
     const enrolled = new Set(records.filter((r) => r.kind === 'enrolment').map((r) => String(r.userId)));
-    const nonConsenting = records.filter((r) => r.kind === 'user' && enrolled.has(String(r.userId)) && latest.get(String(r.userId))?.given !== true);
+    const nonConsenting = records.filter(
+      (r) => r.kind === 'user' && enrolled.has(String(r.userId)) && latest.get(String(r.userId))?.given !== true,
+    );
     const withdrawn = [...latest.values()].filter((c) => c.given === false);
     expect(nonConsenting.length).toBeGreaterThan(50);
     expect(withdrawn.length).toBeGreaterThan(0);

@@ -2,6 +2,7 @@
  * Expected report rows computed straight from the raw demo records, written apart from the
  * report code (no imports from shared/reports) so the e2e tests check it against a second opinion.
  */
+// biome-ignore lint/suspicious/noExplicitAny: raw demo records are read field by field, as the untyped JSON they are.
 type Raw = Record<string, any>;
 
 const excelId = (value: string) => (/^[0-9]{12,}$/.test(value) ? `="${value}"` : value);
@@ -10,7 +11,11 @@ const safe = (value: unknown) => {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 };
 
-function walk(nodes: Raw[], optional: boolean, out: { modules: { id: string; name: string; leaves: string[] }[]; assessments: Raw[] }): string[] {
+function walk(
+  nodes: Raw[],
+  optional: boolean,
+  out: { modules: { id: string; name: string; leaves: string[] }[]; assessments: Raw[] },
+): string[] {
   const leaves: string[] = [];
   for (const node of nodes) {
     const isOptional = optional || node.optional === true;
@@ -35,8 +40,10 @@ function byKind(records: unknown[]) {
     user: (userId: string) => raw.find((r) => r.kind === 'user' && r.userId === userId),
     enrolments: (batchId: string) =>
       raw.filter((r) => r.kind === 'enrolment' && r.batchId === batchId).sort((a, b) => (a.userId < b.userId ? -1 : 1)),
-    attempts: (batchId: string, userId: string) => raw.filter((r) => r.kind === 'attempt' && r.batchId === batchId && r.userId === userId),
-    consents: (batchId: string, userId: string) => raw.filter((r) => r.kind === 'consent' && r.batchId === batchId && r.userId === userId),
+    attempts: (batchId: string, userId: string) =>
+      raw.filter((r) => r.kind === 'attempt' && r.batchId === batchId && r.userId === userId),
+    consents: (batchId: string, userId: string) =>
+      raw.filter((r) => r.kind === 'consent' && r.batchId === batchId && r.userId === userId),
   };
 }
 

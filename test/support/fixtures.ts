@@ -1,4 +1,4 @@
-import { type CourseRecord, CourseRecordSchema, type EnrolmentRecord, type AttemptRecord } from '#shared/domain/records';
+import { type AttemptRecord, type CourseRecord, CourseRecordSchema, type EnrolmentRecord } from '#shared/domain/records';
 
 /** A small course: two modules (one nested), two scored assessments with questions, one optional leaf. */
 export const course: CourseRecord = CourseRecordSchema.parse({
@@ -14,7 +14,13 @@ export const course: CourseRecord = CourseRecordSchema.parse({
       name: 'Module A',
       children: [
         { type: 'content', id: 'c1', name: 'Intro' },
-        { type: 'assessment', id: 'a1', name: 'Quiz', maxScore: 10, questions: [{ id: 'q1', type: 'mcq', title: 'Pick', maxScore: 10, options: ['x', 'y'] }] },
+        {
+          type: 'assessment',
+          id: 'a1',
+          name: 'Quiz',
+          maxScore: 10,
+          questions: [{ id: 'q1', type: 'mcq', title: 'Pick', maxScore: 10, options: ['x', 'y'] }],
+        },
       ],
     },
     {
@@ -24,7 +30,13 @@ export const course: CourseRecord = CourseRecordSchema.parse({
       children: [
         { type: 'module', id: 'm2a', name: 'Module A', children: [{ type: 'content', id: 'c2', name: 'Deep' }] },
         { type: 'content', id: 'c3', name: 'Extra', optional: true },
-        { type: 'assessment', id: 'a2', name: 'Quiz', maxScore: 5, questions: [{ id: 'q2', type: 'ftb', title: 'Fill', maxScore: 5 }] },
+        {
+          type: 'assessment',
+          id: 'a2',
+          name: 'Quiz',
+          maxScore: 5,
+          questions: [{ id: 'q2', type: 'ftb', title: 'Fill', maxScore: 5 }],
+        },
       ],
     },
   ],

@@ -22,7 +22,12 @@ export interface Service {
   stack: LocalStack;
   records: DynamoRecordsRepository;
   tokens: { creator: string; mentor: string; stranger: string; otherOrgCreator: string };
-  call<T = Record<string, unknown>>(method: string, path: string, token: string | undefined, body?: unknown): Promise<ApiResponse<T>>;
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    token: string | undefined,
+    body?: unknown,
+  ): Promise<ApiResponse<T>>;
   /** Polls GET /v1/reports/{id} until the request has ended. */
   waitForEnd(id: string, token: string): Promise<ReportBody>;
   stop(): Promise<void>;
@@ -88,7 +93,10 @@ export async function openZip(zip: Buffer, password?: string): Promise<{ name: s
   writeFileSync(file, zip);
   const { stdout: listing } = await run('7z', ['l', '-slt', `-p${password ?? ''}`, file]);
   const name = /^Path = (.+\.csv)$/m.exec(listing)?.[1] ?? '';
-  const { stdout } = await run('7z', ['x', '-so', `-p${password ?? ''}`, file], { maxBuffer: 512 * 1024 * 1024, encoding: 'buffer' });
+  const { stdout } = await run('7z', ['x', '-so', `-p${password ?? ''}`, file], {
+    maxBuffer: 512 * 1024 * 1024,
+    encoding: 'buffer',
+  });
   return { name, text: stdout.toString('utf8') };
 }
 

@@ -1,5 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { cellFormatter, excelSafeId, neutraliseFormula, readId } from '#shared/exhaust/cells';
 import { decodeList, encodeList } from '#shared/exhaust/list-encoding';
@@ -33,7 +33,10 @@ describe('list encoding inside one cell', () => {
   const awkward = ['Paris, France', 'say "hi"', 'line one\nline two', 'हिन्दी पाठ', '東京', '', '=1+1'];
 
   it('round-trips awkward items through a CSV file', () => {
-    const csv = stringify([['id', 'options'], ['q1', encodeList(awkward)]]);
+    const csv = stringify([
+      ['id', 'options'],
+      ['q1', encodeList(awkward)],
+    ]);
     const [, row] = parse(csv) as string[][];
     expect(decodeList(row?.[1] ?? '')).toEqual(awkward);
   });

@@ -26,7 +26,11 @@ describe('use case: ingest records', () => {
   it('writes valid records, parents in the same call counting as existing', async () => {
     const { repository, written } = memoryRecords();
     const result = await ingestRecords(
-      [course, batch, { kind: 'enrolment', courseId: 'course-1', batchId: 'batch-1', userId: 'u1', enrolledAt: '2026-01-02T10:00:00Z' }],
+      [
+        course,
+        batch,
+        { kind: 'enrolment', courseId: 'course-1', batchId: 'batch-1', userId: 'u1', enrolledAt: '2026-01-02T10:00:00Z' },
+      ],
       { records: repository },
     );
     expect(result).toEqual({ written: 3, byKind: { course: 1, batch: 1, enrolment: 1 } });
@@ -39,14 +43,34 @@ describe('use case: ingest records', () => {
       [
         { kind: 'user', org: 'org-1', userId: 'u1', name: 'Ok' },
         { kind: 'user', org: 'org-1', userId: 'u#2', name: 'Bad id', email: 'not-an-email' },
-        { kind: 'attempt', courseId: 'course-1', batchId: 'nope', userId: 'u1', assessmentId: 'a1', attemptId: 't', attemptedAt: '2026-01-01T00:00:00Z', score: 1 },
-        { kind: 'attempt', courseId: 'course-1', batchId: 'batch-1', userId: 'u1', assessmentId: 'c1', attemptId: 't', attemptedAt: '2026-01-01T00:00:00Z', score: 1 },
+        {
+          kind: 'attempt',
+          courseId: 'course-1',
+          batchId: 'nope',
+          userId: 'u1',
+          assessmentId: 'a1',
+          attemptId: 't',
+          attemptedAt: '2026-01-01T00:00:00Z',
+          score: 1,
+        },
+        {
+          kind: 'attempt',
+          courseId: 'course-1',
+          batchId: 'batch-1',
+          userId: 'u1',
+          assessmentId: 'c1',
+          attemptId: 't',
+          attemptedAt: '2026-01-01T00:00:00Z',
+          score: 1,
+        },
       ],
       { records: repository },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     const paths = (error as ValidationError).issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['records[1].userId', 'records[1].email', 'records[2].batchId', 'records[3].assessmentId']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['records[1].userId', 'records[1].email', 'records[2].batchId', 'records[3].assessmentId']),
+    );
     expect(written).toHaveLength(2);
   });
 

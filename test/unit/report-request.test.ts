@@ -35,7 +35,10 @@ describe('report request lifecycle', () => {
   it('succeeds only when every batch produced its file, naming the failed ones otherwise', () => {
     const at = '2026-01-01T00:00:00.000Z';
     expect(outcomeOf({ b1: { status: 'SUCCESS', updatedAt: at } }).status).toBe('SUCCESS');
-    const failed = outcomeOf({ b1: { status: 'SUCCESS', updatedAt: at }, b2: { status: 'FAILED', error: 'boom', updatedAt: at } });
+    const failed = outcomeOf({
+      b1: { status: 'SUCCESS', updatedAt: at },
+      b2: { status: 'FAILED', error: 'boom', updatedAt: at },
+    });
     expect(failed).toEqual({ status: 'FAILED', error: '1 of 2 batches failed (b2: boom)' });
   });
 
@@ -46,13 +49,19 @@ describe('report request lifecycle', () => {
   });
 
   it('reads a finished request as EXPIRED once its files are past retention', () => {
-    const request = { status: 'SUCCESS', completedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' } as ReportRequest;
+    const request = {
+      status: 'SUCCESS',
+      completedAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    } as ReportRequest;
     expect(visibleStatus(request, new Date('2026-01-07T23:00:00Z'), 7)).toBe('SUCCESS');
     expect(visibleStatus(request, new Date('2026-01-08T00:00:01Z'), 7)).toBe('EXPIRED');
   });
 
   it('names downloads like Sunbird: {batchId}_{type}_{yyyymmdd}.zip', () => {
-    expect(downloadFileName('0131', 'course-progress', new Date('2026-03-04T12:00:00Z'))).toBe('0131_course-progress_20260304.zip');
+    expect(downloadFileName('0131', 'course-progress', new Date('2026-03-04T12:00:00Z'))).toBe(
+      '0131_course-progress_20260304.zip',
+    );
   });
 });
 

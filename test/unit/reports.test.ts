@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { outlineCourse } from '#shared/domain/course-structure';
 import { CourseRecordSchema, type UserRecord } from '#shared/domain/records';
+import { decodeList } from '#shared/exhaust/list-encoding';
 import { courseProgressReport } from '#shared/reports/course-progress';
 import { questionSetReport } from '#shared/reports/question-set';
 import type { BatchContext } from '#shared/reports/report-definition';
 import { userProfileReport } from '#shared/reports/user-profile';
-import { decodeList } from '#shared/exhaust/list-encoding';
 import { attempt, batch, course, enrolment } from '../support/fixtures.ts';
 
 const context: BatchContext = { outline: outlineCourse(course), batch };
@@ -46,8 +46,15 @@ describe('report: course progress', () => {
 
   it('fills one row from the enrolment, best attempts and profile', () => {
     const learner = {
-      enrolment: enrolment({ completedContentIds: ['c1', 'a1'], certificates: [{ id: 'x', issuedAt: '2026-02-01T00:00:00.000Z' }] }),
-      attempts: [attempt({ assessmentId: 'a1', score: 4 }), attempt({ assessmentId: 'a1', score: 5 }), attempt({ assessmentId: 'a2', score: 2 })],
+      enrolment: enrolment({
+        completedContentIds: ['c1', 'a1'],
+        certificates: [{ id: 'x', issuedAt: '2026-02-01T00:00:00.000Z' }],
+      }),
+      attempts: [
+        attempt({ assessmentId: 'a1', score: 4 }),
+        attempt({ assessmentId: 'a1', score: 5 }),
+        attempt({ assessmentId: 'a2', score: 2 }),
+      ],
       profile,
     };
     const [row] = [...courseProgressReport.rows(context, learner)];
@@ -101,7 +108,14 @@ describe('report: user profile', () => {
     ['refused or withdrew', { given: false, at: '2026-01-06T00:00:00.000Z' }],
   ])('blanks personal data of a learner who %s', (_case, consent) => {
     const cells = rowFor(consent);
-    expect(cells).toMatchObject({ 'User Name': '', 'Email ID': '', 'Mobile Number': '', 'External ID': '', 'Consent Provided': 'No', 'Consent Provided Date': '' });
+    expect(cells).toMatchObject({
+      'User Name': '',
+      'Email ID': '',
+      'Mobile Number': '',
+      'External ID': '',
+      'Consent Provided': 'No',
+      'Consent Provided Date': '',
+    });
     expect(JSON.stringify(cells)).not.toMatch(/asha|Asha|9800000000|EXT-1/);
     expect(cells.State).toBe('Karnataka');
   });
@@ -118,9 +132,26 @@ describe('report: question set responses', () => {
     const learner = {
       enrolment: enrolment(),
       attempts: [
-        attempt({ assessmentId: 'a1', score: 10, attemptId: 'second', attemptedAt: '2026-01-09T00:00:00.000Z', responses: [{ questionId: 'q1', score: 10, durationSeconds: 12, response: ['y'] }] }),
-        attempt({ assessmentId: 'a1', score: 0, attemptId: 'first', attemptedAt: '2026-01-08T00:00:00.000Z', responses: [{ questionId: 'q1', score: 0, response: ['x, "quoted"\nnext'] }] }),
-        attempt({ assessmentId: 'a2', score: 5, attemptId: 'third', responses: [{ questionId: 'q2', score: 5, response: ['पाठ'] }] }),
+        attempt({
+          assessmentId: 'a1',
+          score: 10,
+          attemptId: 'second',
+          attemptedAt: '2026-01-09T00:00:00.000Z',
+          responses: [{ questionId: 'q1', score: 10, durationSeconds: 12, response: ['y'] }],
+        }),
+        attempt({
+          assessmentId: 'a1',
+          score: 0,
+          attemptId: 'first',
+          attemptedAt: '2026-01-08T00:00:00.000Z',
+          responses: [{ questionId: 'q1', score: 0, response: ['x, "quoted"\nnext'] }],
+        }),
+        attempt({
+          assessmentId: 'a2',
+          score: 5,
+          attemptId: 'third',
+          responses: [{ questionId: 'q2', score: 5, response: ['पाठ'] }],
+        }),
       ],
     };
     const rows = [...questionSetReport.rows(context, learner)].map((row) => cellsOf(questionSetReport, row));

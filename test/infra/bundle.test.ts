@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { ESM_REQUIRE_BANNER } from '../../infra/constructs/exhaust-function.ts';
+
+const run = promisify(execFile);
+
+/**
+ * Builds the assemble handler as NodejsFunction does (ESM, node22, banner) and loads the bundle in a
+ * plain `node` process, where `require` is not defined: the way Lambda loads it. Without the banner,
+ * archiver (CommonJS) crashes this load with "Dynamic require of fs".
+ */
+describe('infra: bundled handlers', () => {
+  const bundle = async (banner: string | undefined) => {
+    const outfile = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'index.mjs');
+    await build({
+      entryPoints: ['functions/workflow/assemble-batch.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      outfile,
+      logLevel: 'silent',
+      ...(banner ? { banner: { js: banner } } : {}),
+    });
+    return outfile;
+  };
+  const load = (file: string) =>
+    run(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(file)}); console.log(typeof m.handler);`],
+      {
+        env: {
+          PATH: process.env.PATH,
+          REQUESTS_TABLE: 'requests',
+          RECORDS_TABLE: 'records',
+          REPORTS_BUCKET: 'bucket',
+          PASSWORD_KEY_ID: 'alias/test',
+          AWS_REGION: 'us-east-1',
+        },
+      },
+    );
+
+  it('loads with the banner the house construct adds', async () => {
+    const { stdout } = await load(await bundle(ESM_REQUIRE_BANNER));
+    expect(stdout.trim()).toBe('function');
+  });
+
+  it('would crash without it (so the banner is what makes it work)', async () => {
+    await expect(load(await bundle(undefined))).rejects.toThrow(/Dynamic require/);
+  });
+});

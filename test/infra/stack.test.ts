@@ -1,0 +1,192 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.ts';
+import { stateMachineDefinition } from '../../infra/local/template.ts';
+
+let template: Template;
+let json: ReturnType<Template['toJSON']>;
+
+beforeAll(() => {
+  const app = new App({
+    context: {
+      'courseExhaust:jwtIssuer': 'https://issuer.example.com/',
+      'courseExhaust:jwtAudience': 'dashboard,reports',
+      'aws:cdk:bundling-stacks': [],
+    },
+  });
+  template = Template.fromStack(buildApp(app));
+  json = template.toJSON();
+});
+
+const logicalIdOf = (type: string, fragment: string) => {
+  const id = Object.keys(template.findResources(type)).find((key) => key.includes(fragment));
+  if (!id) throw new Error(`no ${type} named like ${fragment}`);
+  return id;
+};
+
+/** Every IAM statement attached to a function's role. */
+function statementsOf(fnFragment: string): { Action: string | string[]; Resource: unknown; Effect: string }[] {
+  const fnId = logicalIdOf('AWS::Lambda::Function', fnFragment);
+  const roleRef = (json.Resources[fnId].Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleRef))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+const actionsOf = (fnFragment: string) => statementsOf(fnFragment).flatMap((s) => [s.Action].flat());
+
+describe('infra: storage', () => {
+  it('has the two tables on demand with point-in-time recovery', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 2);
+    template.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byCourse' })],
+    });
+  });
+
+  it('keeps reports in a private, encrypted, TLS-only bucket that expires them', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'reports/', ExpirationInDays: 7, Status: 'Enabled' })]),
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});
+
+describe('infra: functions', () => {
+  it('runs every handler on Node.js 22 arm64 with tracing and a log group with retention', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Metadata: { 'courseExhaust:entry': Match.anyValue() } });
+    expect(Object.keys(functions)).toHaveLength(8);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});
+
+describe('infra: API', () => {
+  it('puts every route behind a JWT authorizer whose issuer and audience come from context', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://issuer.example.com/', Audience: ['dashboard', 'reports'] },
+    });
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
+      'GET /v1/reports',
+      'GET /v1/reports/{id}',
+      'POST /v1/records',
+      'POST /v1/reports',
+    ]);
+    for (const route of routes) expect(route.Properties.AuthorizationType).toBe('JWT');
+    expect(routes.find((r) => r.Properties.RouteKey === 'POST /v1/records')?.Properties.AuthorizationScopes).toEqual([
+      'records/write',
+    ]);
+  });
+});
+
+describe('infra: workflow', () => {
+  it('is Plan → PerBatch (Map, bounded) → Finalize, every task retried, failures caught into MarkFailed', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the definition is read as the JSON it is.
+    const definition = stateMachineDefinition(json as never) as { StartAt: string; States: Record<string, any> };
+    expect(definition.StartAt).toBe('Plan');
+    const { Plan, PerBatch, Finalize, MarkFailed, ReportFailed } = definition.States;
+    expect(Plan.Next).toBe('PerBatch');
+    expect(PerBatch).toMatchObject({ Type: 'Map', ItemsPath: '$.batches', MaxConcurrency: 5, Next: 'Finalize' });
+    expect(PerBatch.ItemProcessor.StartAt).toBe('AssembleBatch');
+    const assemble = PerBatch.ItemProcessor.States.AssembleBatch;
+    expect(assemble.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'BatchFailed' });
+    for (const task of [Plan, assemble, Finalize, MarkFailed]) expect(task.Retry.length).toBeGreaterThan(0);
+    for (const state of [Plan, PerBatch, Finalize])
+      expect(state.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'MarkFailed' });
+    expect(MarkFailed.Next).toBe('ReportFailed');
+    expect(ReportFailed.Type).toBe('Fail');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: { IncludeExecutionData: false, Level: 'ERROR' },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+});
+
+describe('infra: least privilege', () => {
+  it('lets only the assemble step write report objects, and only under reports/', () => {
+    const writes = statementsOf('AssembleBatchFn').filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:Put')));
+    expect(writes).toHaveLength(1);
+    expect(JSON.stringify(writes[0]?.Resource)).toContain('/reports/*');
+    for (const fn of [
+      'SubmitReportFn',
+      'GetReportFn',
+      'ListReportsFn',
+      'IngestRecordsFn',
+      'PlanFn',
+      'FinalizeFn',
+      'MarkFailedFn',
+    ]) {
+      expect(
+        actionsOf(fn).some((a) => a.startsWith('s3:Put') || a === 's3:DeleteObject*'),
+        fn,
+      ).toBe(false);
+    }
+  });
+
+  it('gives the read handlers read-only access to requests and nothing on learning records', () => {
+    for (const fn of ['GetReportFn', 'ListReportsFn']) {
+      const actions = actionsOf(fn);
+      expect(actions).toContain('dynamodb:GetItem');
+      expect(
+        actions.some((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].includes(a)),
+        fn,
+      ).toBe(false);
+      const tables = JSON.stringify(statementsOf(fn).filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:'))));
+      expect(tables).toContain('ReportRequests');
+      expect(tables).not.toContain('LearningRecords');
+    }
+  });
+
+  it('writes learning records only from ingestion; only submit may start executions or encrypt', () => {
+    const writesRecords = (fn: string) =>
+      statementsOf(fn).some(
+        (s) => [s.Action].flat().includes('dynamodb:PutItem') && JSON.stringify(s.Resource).includes('LearningRecords'),
+      );
+    expect(writesRecords('IngestRecordsFn')).toBe(true);
+    for (const fn of ['SubmitReportFn', 'AssembleBatchFn', 'PlanFn']) expect(writesRecords(fn), fn).toBe(false);
+    expect(actionsOf('SubmitReportFn')).toContain('states:StartExecution');
+    expect(actionsOf('SubmitReportFn')).toContain('kms:Encrypt');
+    expect(actionsOf('AssembleBatchFn')).toContain('kms:Decrypt');
+    expect(actionsOf('AssembleBatchFn')).not.toContain('kms:Encrypt');
+    for (const fn of ['GetReportFn', 'PlanFn', 'FinalizeFn', 'IngestRecordsFn']) {
+      expect(
+        actionsOf(fn).some((a) => a.startsWith('kms:') || a.startsWith('states:')),
+        fn,
+      ).toBe(false);
+    }
+  });
+});
+
+describe('infra: observability', () => {
+  it('has a dashboard and alarms on failed workflows and function errors', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: 'Report workflows failed, timed out or were aborted',
+    });
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(9);
+  });
+});

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import type { LearnerBundle, LearningRecord } from '#shared/domain/records';
+import { LearningRecordSchema } from '#shared/domain/records';
+import { type Emulators, startEmulators } from '../support/emulators.ts';
+import { batch, course } from '../support/fixtures.ts';
+
+let emulators: Emulators;
+let repository: DynamoRecordsRepository;
+
+const parse = (raw: unknown[]) => raw.map((r) => LearningRecordSchema.parse(r)) as LearningRecord[];
+const collect = async (iterable: AsyncIterable<LearnerBundle>) => {
+  const out: LearnerBundle[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+};
+
+beforeAll(async () => {
+  emulators = await startEmulators();
+  // Pages of 7 items so learners straddle page boundaries.
+  repository = new DynamoRecordsRepository(emulators.tables.records, emulators.db, 7);
+  const learners: unknown[] = [];
+  for (let i = 0; i < 150; i += 1) {
+    const userId = `u${String(i).padStart(3, '0')}`;
+    learners.push({ kind: 'user', org: 'org-1', userId, name: `Learner ${i}`, state: i % 2 ? 'Goa' : 'Kerala' });
+    learners.push({ kind: 'enrolment', courseId: 'course-1', batchId: 'batch-1', userId, enrolledAt: '2026-01-02T00:00:00Z' });
+    for (let a = 0; a < i % 4; a += 1) {
+      learners.push({
+        kind: 'attempt',
+        courseId: 'course-1',
+        batchId: 'batch-1',
+        userId,
+        assessmentId: 'a1',
+        attemptId: `t${a}`,
+        attemptedAt: '2026-01-03T00:00:00Z',
+        score: a,
+      });
+    }
+  }
+  await repository.putRecords(parse([course, batch, ...learners]));
+});
+afterAll(async () => emulators?.stop());
+
+describe('records repository against DynamoDB (dynalite)', () => {
+  it('reads course and batch back as written', async () => {
+    expect(await repository.getCourse('course-1')).toEqual(course);
+    expect((await repository.getBatch('course-1', 'batch-1'))?.mentors).toEqual(['mentor-1']);
+    expect(await repository.getBatch('course-1', 'nope')).toBeUndefined();
+  });
+
+  it('streams every learner once, in user id order, with all attempts, across page boundaries', async () => {
+    const learners = await collect(repository.learnersOfBatch('course-1', 'batch-1', { withProfiles: false }));
+    expect(learners).toHaveLength(150);
+    expect(learners.map((l) => l.enrolment.userId)).toEqual([...learners.map((l) => l.enrolment.userId)].sort());
+    for (const [i, learner] of learners.entries()) expect(learner.attempts).toHaveLength(i % 4);
+    expect(learners[0]?.profile).toBeUndefined();
+  });
+
+  it('attaches profiles fetched in BatchGets of at most 100 when asked', async () => {
+    const learners = await collect(repository.learnersOfBatch('course-1', 'batch-1', { withProfiles: true }));
+    expect(learners.every((l) => l.profile?.userId === l.enrolment.userId)).toBe(true);
+    expect(learners[1]?.profile?.state).toBe('Goa');
+  });
+
+  it('keeps the latest consent by its own timestamp, whatever order events arrive in', async () => {
+    const consent = (given: boolean, at: string) => ({
+      kind: 'consent',
+      courseId: 'course-1',
+      batchId: 'batch-1',
+      userId: 'u001',
+      given,
+      at,
+    });
+    await repository.putRecords(parse([consent(false, '2026-02-01T00:00:00Z')]));
+    await repository.putRecords(parse([consent(true, '2026-01-01T00:00:00Z')]));
+    const learners = await collect(repository.learnersOfBatch('course-1', 'batch-1', { withProfiles: false }));
+    expect(learners[1]?.consent).toMatchObject({ given: false, at: '2026-02-01T00:00:00.000Z' });
+    await repository.putRecords(parse([consent(true, '2026-03-01T00:00:00Z')]));
+    const again = await collect(repository.learnersOfBatch('course-1', 'batch-1', { withProfiles: false }));
+    expect(again[1]?.consent?.given).toBe(true);
+  });
+
+  it('yields nothing for a batch without enrolments', async () => {
+    expect(await collect(repository.learnersOfBatch('course-1', 'empty', { withProfiles: true }))).toEqual([]);
+  });
+});

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
+import type { ReportRequest } from '#shared/domain/report-request';
+import { type Emulators, startEmulators } from '../support/emulators.ts';
+
+let emulators: Emulators;
+let requests: DynamoRequestsRepository;
+const now = new Date('2026-05-01T12:00:00Z');
+const later = (ms: number) => new Date(now.getTime() + ms).toISOString();
+
+function request(id: string, overrides: Partial<ReportRequest> = {}): ReportRequest {
+  return {
+    id,
+    org: 'org-1',
+    type: 'course-progress',
+    courseId: 'course-1',
+    batchIds: ['b1'],
+    requestedBy: 'u1',
+    status: 'SUBMITTED',
+    dedupeKey: `key-${id}`,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    batches: { b1: { status: 'PENDING', updatedAt: now.toISOString() } },
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  emulators = await startEmulators();
+  requests = new DynamoRequestsRepository(emulators.tables.requests, emulators.db);
+});
+afterAll(async () => emulators?.stop());
+
+describe('requests repository against DynamoDB (dynalite)', () => {
+  it('lets exactly one of two racing requests take a lock', async () => {
+    const lock = (requestId: string) => ({ dedupeKey: 'race', requestId, expiresAt: later(60_000) });
+    const results = await Promise.all([requests.acquireLock(lock('r1'), now), requests.acquireLock(lock('r2'), now)]);
+    expect(results.filter((r) => r.acquired)).toHaveLength(1);
+    const loser = results.find((r) => !r.acquired);
+    expect(loser && !loser.acquired && ['r1', 'r2'].includes(loser.holder.requestId)).toBe(true);
+  });
+
+  it('treats an expired lock as free, and releases only its own lock', async () => {
+    await requests.acquireLock({ dedupeKey: 'exp', requestId: 'old', expiresAt: later(-1) }, now);
+    expect((await requests.acquireLock({ dedupeKey: 'exp', requestId: 'new', expiresAt: later(60_000) }, now)).acquired).toBe(
+      true,
+    );
+    await requests.releaseLock('exp', 'old');
+    const held = await requests.acquireLock({ dedupeKey: 'exp', requestId: 'third', expiresAt: later(60_000) }, now);
+    expect(held).toEqual({ acquired: false, holder: { dedupeKey: 'exp', requestId: 'new', expiresAt: later(60_000) } });
+    await requests.releaseLock('exp', 'new');
+    expect((await requests.acquireLock({ dedupeKey: 'exp', requestId: 'third', expiresAt: later(60_000) }, now)).acquired).toBe(
+      true,
+    );
+  });
+
+  it('replaces a stale lock only while the stale holder still has it', async () => {
+    await requests.acquireLock({ dedupeKey: 'stale', requestId: 'gone', expiresAt: later(60_000) }, now);
+    expect(await requests.replaceLock({ dedupeKey: 'stale', requestId: 'a', expiresAt: later(60_000) }, 'gone')).toBe(true);
+    expect(await requests.replaceLock({ dedupeKey: 'stale', requestId: 'b', expiresAt: later(60_000) }, 'gone')).toBe(false);
+  });
+
+  it('moves a request through its statuses, ends it once, and drops the sealed password', async () => {
+    await requests.create(request('life', { sealedPassword: 'local:sealed' }));
+    await expect(requests.create(request('life'))).rejects.toThrow();
+    expect((await requests.markProcessing('life', now)).status).toBe('PROCESSING');
+    await requests.recordBatch('life', 'b1', {
+      status: 'SUCCESS',
+      updatedAt: later(1),
+      file: { key: 'k', fileName: 'f', rows: 3, bytes: 9, sha256: 'x' },
+    });
+    expect(await requests.finish('life', 'SUCCESS', undefined, new Date(later(2)))).toBe(true);
+    expect(await requests.finish('life', 'FAILED', 'late', new Date(later(3)))).toBe(false);
+    const stored = await requests.get('life');
+    expect(stored).toMatchObject({
+      status: 'SUCCESS',
+      completedAt: later(2),
+      batches: { b1: { status: 'SUCCESS', file: { rows: 3 } } },
+    });
+    expect(stored).not.toHaveProperty('sealedPassword');
+    await expect(requests.markProcessing('life', now)).rejects.toThrow(/no longer active/);
+  });
+
+  it('lists the newest requests of a course first, filtered by batch, at most the limit', async () => {
+    for (let i = 0; i < 14; i += 1) {
+      await requests.create(
+        request(`list-${i}`, { courseId: 'course-list', createdAt: later(i * 1000), batchIds: i % 2 ? ['b1'] : ['b2'] }),
+      );
+    }
+    await requests.create(request('other-org', { org: 'org-2', courseId: 'course-list', createdAt: later(99_000) }));
+    const all = await requests.listForCourse({ org: 'org-1', courseId: 'course-list', limit: 10 });
+    expect(all.map((r) => r.id)).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 5, 4].map((i) => `list-${i}`));
+    const b2 = await requests.listForCourse({ org: 'org-1', courseId: 'course-list', batchId: 'b2', limit: 10 });
+    expect(b2.map((r) => r.id)).toEqual([12, 10, 8, 6, 4, 2, 0].map((i) => `list-${i}`));
+  });
+});

@@ -1,0 +1,147 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
+import { LocalKeyPasswordSealer } from '#shared/adapters/password-sealers';
+import { S3ReportStore } from '#shared/adapters/s3-report-store';
+import { DuplicateRequestError } from '#shared/domain/errors';
+import type { Clock, WorkflowStarter } from '#shared/domain/ports';
+import { LearningRecordSchema } from '#shared/domain/records';
+import { dedupeKey } from '#shared/domain/report-request';
+import { assembleBatch, finalizeExhaust, markExhaustFailed, planExhaust } from '#shared/usecases/run-exhaust';
+import { START_GRACE_MS, submitReport } from '#shared/usecases/submit-report';
+import { type Emulators, startEmulators } from '../support/emulators.ts';
+import { batch, course } from '../support/fixtures.ts';
+import { download, openZip, readCsv } from '../support/local-service.ts';
+
+let emulators: Emulators;
+let records: DynamoRecordsRepository;
+let requests: DynamoRequestsRepository;
+let store: S3ReportStore;
+const sealer = new LocalKeyPasswordSealer('11'.repeat(32));
+let now = new Date('2026-06-01T09:00:00Z');
+const clock: Clock = { now: () => now };
+/** Moves the clock on, so each request has its own creation time. */
+const tick = (ms = 1000) => {
+  now = new Date(now.getTime() + ms);
+};
+const started: string[] = [];
+const workflow: WorkflowStarter = {
+  start: async (id) => {
+    started.push(id);
+    return `arn:local:execution:${id}`;
+  },
+};
+const actor = { userId: 'creator-1', org: 'org-1' };
+const input = { type: 'course-progress' as const, courseId: 'course-1', batchIds: ['batch-1'] };
+
+beforeAll(async () => {
+  emulators = await startEmulators();
+  records = new DynamoRecordsRepository(emulators.tables.records, emulators.db);
+  requests = new DynamoRequestsRepository(emulators.tables.requests, emulators.db);
+  store = new S3ReportStore(emulators.bucket, emulators.s3);
+  await records.putRecords(
+    [
+      course,
+      batch,
+      { kind: 'user', org: 'org-1', userId: 'u1', name: 'A', state: 'Goa' },
+      {
+        kind: 'enrolment',
+        courseId: 'course-1',
+        batchId: 'batch-1',
+        userId: 'u1',
+        enrolledAt: '2026-01-02T00:00:00Z',
+        completedContentIds: ['c1'],
+      },
+      {
+        kind: 'attempt',
+        courseId: 'course-1',
+        batchId: 'batch-1',
+        userId: 'u1',
+        assessmentId: 'a1',
+        attemptId: 't1',
+        attemptedAt: '2026-01-03T00:00:00Z',
+        score: 5,
+      },
+    ].map((r) => LearningRecordSchema.parse(r)),
+  );
+});
+afterAll(async () => emulators?.stop());
+
+const deps = () => ({ records, requests, workflow, sealer, clock });
+
+describe('use case: request report, then the workflow steps, on real tables and bucket', () => {
+  it('runs submit → plan → assemble → finalize into an encrypted file, then frees the lock', async () => {
+    const request = await submitReport({ ...input, password: 'Secret123' }, actor, deps());
+    expect(started).toContain(request.id);
+    const stored = await requests.get(request.id);
+    expect(stored?.sealedPassword).toMatch(/^local:/);
+    expect(stored?.sealedPassword).not.toContain('Secret123');
+    await expect(submitReport({ ...input, password: 'Secret123' }, actor, deps())).rejects.toThrow(DuplicateRequestError);
+
+    const plan = await planExhaust({ requestId: request.id }, { requests, clock });
+    expect(plan.batches).toEqual([{ requestId: request.id, batchId: 'batch-1' }]);
+    const result = await assembleBatch(
+      { requestId: request.id, batchId: 'batch-1' },
+      { records, requests, store, sealer, clock },
+    );
+    expect(result).toEqual({ batchId: 'batch-1', rows: 1 });
+    expect(await finalizeExhaust({ requestId: request.id, results: [result] }, { requests, clock })).toEqual({
+      requestId: request.id,
+      status: 'SUCCESS',
+    });
+
+    const done = await requests.get(request.id);
+    expect(done?.status).toBe('SUCCESS');
+    expect(done?.sealedPassword).toBeUndefined();
+    const file = done?.batches['batch-1']?.file;
+    const { bytes } = await download(await store.downloadLink(file?.key ?? '', 'x.zip', 60));
+    const { rows } = readCsv((await openZip(bytes, 'Secret123')).text);
+    expect(rows[0]?.slice(4, 6)).toEqual(['u1', 'Goa']);
+    // Lock freed: the same request may be made again.
+    tick();
+    const again = await submitReport(input, actor, deps());
+    await markExhaustFailed({ requestId: again.id, error: { Error: 'States.Timeout' } }, { requests, clock });
+    expect(await requests.get(again.id)).toMatchObject({ status: 'FAILED', error: 'Report generation timed out' });
+  });
+
+  it('treats a lock whose request never got written (a crash between writes) as free', async () => {
+    tick();
+    const key = dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1']);
+    await requests.acquireLock(
+      { dedupeKey: key, requestId: 'crashed-before-create', expiresAt: '2099-01-01T00:00:00.000Z' },
+      now,
+    );
+    const request = await submitReport(input, actor, deps());
+    expect(request.status).toBe('SUBMITTED');
+    await markExhaustFailed({ requestId: request.id }, { requests, clock });
+  });
+
+  it('fails a request whose workflow never started, once past the grace period, and accepts the new one', async () => {
+    tick();
+    // A crash between writing the request and StartExecution leaves it SUBMITTED with no execution.
+    const orphan = await submitReport(input, actor, deps());
+    await emulators.db.send(
+      new UpdateCommand({
+        TableName: emulators.tables.requests,
+        Key: { pk: `REQ#${orphan.id}` },
+        UpdateExpression: 'REMOVE executionArn',
+      }),
+    );
+    tick();
+    await expect(submitReport(input, actor, deps())).rejects.toThrow(DuplicateRequestError);
+    tick(START_GRACE_MS);
+    const fresh = await submitReport(input, actor, deps());
+    expect(await requests.get(orphan.id)).toMatchObject({ status: 'FAILED', error: 'The report workflow did not start' });
+    await markExhaustFailed({ requestId: fresh.id }, { requests, clock });
+  });
+
+  it('ends FAILED and frees the lock when the workflow cannot be started', async () => {
+    tick();
+    const failing: WorkflowStarter = { start: async () => Promise.reject(new Error('StartExecution throttled')) };
+    await expect(submitReport(input, actor, { ...deps(), workflow: failing })).rejects.toThrow('StartExecution throttled');
+    const list = await requests.listForCourse({ org: 'org-1', courseId: 'course-1', limit: 1 });
+    expect(list[0]).toMatchObject({ status: 'FAILED', error: 'The report workflow could not be started' });
+    expect((await submitReport(input, actor, deps())).status).toBe('SUBMITTED');
+  });
+});
