@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 /** Four suites, each runnable alone (`npm run test:unit` …) and all together from `npm test`. */
 export default defineConfig({
   test: {
+    // Suites that bring up emulators or a whole local stack per file: two at once suits a 2-core machine.
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
@@ -21,8 +23,6 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // Each file brings up its own local stack; two at once is all a 2-core machine wants.
-          maxWorkers: 2,
         },
       },
     ],
