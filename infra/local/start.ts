@@ -1,3 +1,5 @@
+import './quiet-defaults.ts';
+
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clients } from '#shared/adapters/aws-clients';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { expectedCourseProgress } from '../support/expected.ts';
@@ -12,6 +12,12 @@ import {
   startService,
   zipOpensWith,
 } from '../support/local-service.ts';
+
+// Log everything the handlers can log (set before their loggers are built), so the PII test below
+// reads the most verbose output there is.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+});
 
 const PASSWORD = 'Mentor2026pw';
 const output: string[] = [];
@@ -29,8 +35,6 @@ const capture = (stream: NodeJS.WriteStream) => {
 };
 
 beforeAll(async () => {
-  // Log everything the handlers log, so the PII test below reads the most verbose output there is.
-  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
   capture(process.stdout);
   capture(process.stderr);
   service = await startService();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeList } from '#shared/exhaust/list-encoding';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { expectedQuestionSet, expectedUserProfile } from '../support/expected.ts';
@@ -7,8 +7,11 @@ import { download, openZip, type ReportBody, readCsv, type Service, startService
 const PASSWORD = 'Profile2026x';
 let service: Service;
 
-beforeAll(async () => {
+vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+});
+
+beforeAll(async () => {
   service = await startService();
 });
 afterAll(async () => service?.stop());
