@@ -75,7 +75,13 @@ export async function assembleBatch({ requestId, batchId }: BatchTask, deps: Ass
   await Promise.all([deps.store.upload(key, zip, 'application/zip'), stats]);
   const measured = await stats;
 
-  const file: ReportFile = { key, fileName: key.slice(key.lastIndexOf('/') + 1), ...measured };
+  const file: ReportFile = {
+    key,
+    fileName: key.slice(key.lastIndexOf('/') + 1),
+    rows: measured.rows,
+    bytes: measured.bytes,
+    sha256: measured.sha256,
+  };
   await deps.requests.recordBatch(requestId, batchId, {
     status: 'SUCCESS',
     file,
