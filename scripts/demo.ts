@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import type { ReportView } from '#shared/usecases/read-reports';
 import { DEMO } from '../infra/local/demo-data.ts';
 import { issueLocalToken } from '../infra/local/dev-auth.ts';
 import { startLocalStack } from '../infra/local/local-stack.ts';
@@ -44,15 +45,16 @@ async function main() {
       const submitted = await call(stack.apiUrl, 'POST', '/v1/reports', creator, body);
       const id = submitted.request.id as string;
       console.log(`request ${id}: ${submitted.request.status}`);
-      let request: Record<string, any> = {};
+      let request = {} as ReportView;
       for (let i = 0; i < 600; i += 1) {
-        request = (await call(stack.apiUrl, 'GET', `/v1/reports/${id}`, creator)).request;
+        request = (await call(stack.apiUrl, 'GET', `/v1/reports/${id}`, creator)).request as ReportView;
         if (!['SUBMITTED', 'PROCESSING'].includes(request.status)) break;
         await new Promise((r) => setTimeout(r, 200));
       }
       console.log(`request ${id}: ${request.status}${request.error ? ` — ${request.error}` : ''}`);
       if (request.status !== 'SUCCESS') throw new Error(`${body.type} did not succeed`);
       for (const batch of request.batches) {
+        if (!batch.file) throw new Error(`batch ${batch.batchId} has no file`);
         const response = await fetch(batch.file.url);
         const zipPath = join(outDir, batch.file.fileName);
         writeFileSync(zipPath, Buffer.from(await response.arrayBuffer()));
@@ -68,14 +70,13 @@ async function main() {
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the demo reads the API's JSON as a dashboard would.
-async function call(base: string, method: string, path: string, token: string, body?: unknown): Promise<Record<string, any>> {
+async function call(base: string, method: string, path: string, token: string, body?: unknown) {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
-  const json = (await response.json()) as Record<string, any>;
+  const json = (await response.json()) as { request: ReportView & { id: string } };
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
   return json;
 }
