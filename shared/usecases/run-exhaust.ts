@@ -69,7 +69,7 @@ export async function assembleBatch({ requestId, batchId }: BatchTask, deps: Ass
     entryName: `${batchId}_${request.type}_${course.courseId}.csv`,
     header: definition.columns(context.outline),
     idColumns: definition.idColumns,
-    rows: rowsOf(definition, context, learners),
+    rows: exhaustRows(definition, context, learners),
     password,
   });
   await Promise.all([deps.store.upload(key, zip, 'application/zip'), stats]);
@@ -90,10 +90,11 @@ export async function assembleBatch({ requestId, batchId }: BatchTask, deps: Ass
   return { batchId, rows: measured.rows };
 }
 
-async function* rowsOf(
+/** A report's rows for a stream of learners, one learner at a time. */
+export async function* exhaustRows(
   definition: ReportDefinition,
   context: BatchContext,
-  learners: AsyncIterable<LearnerBundle>,
+  learners: AsyncIterable<LearnerBundle> | Iterable<LearnerBundle>,
 ): AsyncIterable<Cell[]> {
   for await (const learner of learners) yield* definition.rows(context, learner);
 }
