@@ -75,13 +75,15 @@ const batch = {
   mentors: [],
 };
 
-function* syntheticLearners(count: number): Generator<LearnerBundle> {
+/** Pages of 100 learners, as the repository's Query + BatchGet pages would arrive. */
+function* syntheticLearnerPages(count: number): Generator<LearnerBundle[]> {
+  let page: LearnerBundle[] = [];
   const outline = outlineCourse(course);
   const leaves = [...outline.leafIds];
   const states = ['Karnataka', 'Maharashtra', 'Uttar Pradesh', 'Tamil Nadu', 'Kerala'];
   for (let i = 0; i < count; i += 1) {
     const userId = `user-${String(i).padStart(8, '0')}`;
-    yield {
+    page.push({
       enrolment: {
         kind: 'enrolment',
         courseId: course.courseId,
@@ -119,8 +121,13 @@ function* syntheticLearners(count: number): Generator<LearnerBundle> {
         userSubType: 'primary',
         board: 'State Board',
       },
-    };
+    });
+    if (page.length === 100) {
+      yield page;
+      page = [];
+    }
   }
+  if (page.length > 0) yield page;
 }
 
 /** Child mode: one writer run, figures as JSON on stdout. */
@@ -131,7 +138,7 @@ async function writerRun(count: number, out: string) {
     entryName: 'course-progress.csv',
     header: courseProgressReport.columns(context.outline),
     idColumns: courseProgressReport.idColumns,
-    rows: exhaustRows(courseProgressReport, context, syntheticLearners(count)),
+    rowBatches: exhaustRows(courseProgressReport, context, syntheticLearnerPages(count)),
     password: PASSWORD,
   });
   await pipeline(zip, createWriteStream(out));

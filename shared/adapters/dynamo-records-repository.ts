@@ -93,21 +93,20 @@ export class DynamoRecordsRepository implements RecordsRepository {
     return out.Item ? recordOf<BatchRecord>(out.Item) : undefined;
   }
 
-  async *learnersOfBatch(courseId: string, batchId: string, options: { withProfiles: boolean }): AsyncIterable<LearnerBundle> {
-    const pending: LearnerBundle[] = [];
-    for await (const bundle of this.bundlesOfBatch(courseId, batchId)) {
+  async *learnerPages(courseId: string, batchId: string, options: { withProfiles: boolean }): AsyncIterable<LearnerBundle[]> {
+    for await (const page of this.bundlePages(courseId, batchId)) {
       if (!options.withProfiles) {
-        yield bundle;
+        yield page;
         continue;
       }
-      pending.push(bundle);
-      if (pending.length === BATCH_GET_LIMIT) yield* this.withProfiles(pending.splice(0));
+      for (let i = 0; i < page.length; i += BATCH_GET_LIMIT) yield await this.withProfiles(page.slice(i, i + BATCH_GET_LIMIT));
     }
-    if (pending.length > 0) yield* this.withProfiles(pending.splice(0));
   }
 
-  private async *bundlesOfBatch(courseId: string, batchId: string): AsyncIterable<LearnerBundle> {
+  /** Query pages regrouped so each learner's enrolment, consent and attempts stay in one page. */
+  private async *bundlePages(courseId: string, batchId: string): AsyncIterable<LearnerBundle[]> {
     let current: LearnerBundle | undefined;
+    let complete: LearnerBundle[] = [];
     const pages = paginateQuery(
       { client: this.db, ...(this.pageSize ? { pageSize: this.pageSize } : {}) },
       {
@@ -120,7 +119,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
       for (const item of page.Items ?? []) {
         const kind = item.kind as LearningRecord['kind'];
         if (kind === 'enrolment') {
-          if (current) yield current;
+          if (current) complete.push(current);
           current = { enrolment: recordOf<EnrolmentRecord>(item), attempts: [] };
         } else if (current && item.userId === current.enrolment.userId) {
           if (kind === 'attempt') current.attempts.push(recordOf<AttemptRecord>(item));
@@ -128,13 +127,16 @@ export class DynamoRecordsRepository implements RecordsRepository {
         }
         // Consent or attempts of a learner with no enrolment are not part of the batch: skipped.
       }
+      // The last learner of a page may continue on the next one: it waits for the next page.
+      if (complete.length > 0) yield complete;
+      complete = [];
     }
-    if (current) yield current;
+    if (current) yield [current];
   }
 
-  private async *withProfiles(bundles: LearnerBundle[]): AsyncIterable<LearnerBundle> {
+  private async withProfiles(bundles: LearnerBundle[]): Promise<LearnerBundle[]> {
     const profiles = await this.getUsers(bundles.map((b) => b.enrolment.userId));
-    for (const bundle of bundles) yield { ...bundle, profile: profiles.get(bundle.enrolment.userId) };
+    return bundles.map((bundle) => ({ ...bundle, profile: profiles.get(bundle.enrolment.userId) }));
   }
 
   async getUsers(userIds: string[]): Promise<Map<string, UserRecord>> {

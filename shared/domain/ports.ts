@@ -10,8 +10,11 @@ import type { BatchProgress, ReportRequest, RequestStatus } from './report-reque
 export interface RecordsRepository {
   getCourse(courseId: string): Promise<CourseRecord | undefined>;
   getBatch(courseId: string, batchId: string): Promise<BatchRecord | undefined>;
-  /** Learners of a batch in user id order, one bundle at a time, read page by page. */
-  learnersOfBatch(courseId: string, batchId: string, options: { withProfiles: boolean }): AsyncIterable<LearnerBundle>;
+  /**
+   * Learners of a batch in user id order, a page at a time (each learner whole within one page):
+   * per-page, not per-learner, hand-offs keep the hot path free of per-row async overhead.
+   */
+  learnerPages(courseId: string, batchId: string, options: { withProfiles: boolean }): AsyncIterable<LearnerBundle[]>;
   getUsers(userIds: string[]): Promise<Map<string, UserRecord>>;
   putRecords(records: LearningRecord[]): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { Cell } from '../reports/report-definition.ts';
+import { CSV_EOL, encodeCell } from './csv-encoding.ts';
 
 /** Characters that make Excel, LibreOffice or Sheets read a cell as a formula (OWASP CSV injection). */
 const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
@@ -26,8 +27,18 @@ export function readId(cell: string): string {
   return match ? (match[1] as string) : cell;
 }
 
-/** Builds the per-row cell formatter for a header, deciding once which columns hold ids. */
-export function cellFormatter(header: readonly string[], idColumns: ReadonlySet<string>): (row: Cell[]) => Cell[] {
+/**
+ * Builds the row encoder for a header, deciding once which columns hold ids: each cell is made
+ * formula-safe, long ids Excel-safe, then quoted as CSV, in one pass over the row.
+ */
+export function rowEncoder(header: readonly string[], idColumns: ReadonlySet<string>): (row: readonly Cell[]) => string {
   const isId = header.map((name) => idColumns.has(name));
-  return (row) => row.map((cell, index) => (isId[index] ? excelSafeId(neutraliseFormula(cell)) : neutraliseFormula(cell)));
+  return (row) => {
+    let line = '';
+    for (let i = 0; i < row.length; i += 1) {
+      const safe = neutraliseFormula(row[i] as Cell);
+      line += (i > 0 ? ',' : '') + encodeCell(isId[i] ? excelSafeId(safe) : safe);
+    }
+    return line + CSV_EOL;
+  };
 }

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { Cell } from '../reports/report-definition.ts';
-import { cellFormatter } from './cells.ts';
+import { rowEncoder } from './cells.ts';
 import { CSV_BOM, encodeRow } from './csv-encoding.ts';
-import { createZipArchive } from './zip.ts';
+import { zipSingleFile } from './zip-writer.ts';
 
 export interface ExhaustFileSpec {
   /** Name of the CSV inside the ZIP. */
   entryName: string;
   header: string[];
   idColumns: ReadonlySet<string>;
-  rows: AsyncIterable<Cell[]> | Iterable<Cell[]>;
+  /** Rows in batches (a page of learners' rows each), so the hot loop stays synchronous. */
+  rowBatches: AsyncIterable<Cell[][]> | Iterable<Cell[][]>;
   password?: string | undefined;
 }
 
@@ -31,33 +31,33 @@ export interface ExhaustZipStream {
   stats: Promise<ExhaustFileStats>;
 }
 
-/**
- * archiver and its AES cipher cost per chunk, not per byte: rows are gathered into chunks of about
- * this size before they reach the ZIP (one chunk per row is several times slower).
- */
+/** Rows are gathered into chunks of about this size before they reach deflate and AES. */
 const CHUNK_CHARS = 128 * 1024;
 
 /**
  * Streams rows → CSV (UTF-8 with BOM, CRLF, formula-safe) → ZIP (AES-256 with a password) with
- * back-pressure all the way: rows are pulled from the source only as fast as `zip` is read, and at
- * most one chunk of CSV is held at a time.
+ * back-pressure all the way: rows are pulled from the source only as fast as `zip` is read, and only
+ * a chunk or two of CSV is held at a time. Any failure (the row source, deflate, the consumer)
+ * destroys `zip` and rejects `stats`.
  */
 export function streamExhaustZip(spec: ExhaustFileSpec): ExhaustZipStream {
-  const format = cellFormatter(spec.header, spec.idColumns);
+  const encode = rowEncoder(spec.header, spec.idColumns);
   let rows = 0;
   let csvBytes = 0;
 
   async function* csvChunks(): AsyncGenerator<Buffer> {
     let pending = CSV_BOM + encodeRow(spec.header);
-    for await (const row of spec.rows) {
-      rows += 1;
-      pending += encodeRow(format(row));
-      if (pending.length >= CHUNK_CHARS) {
-        const chunk = Buffer.from(pending, 'utf8');
-        csvBytes += chunk.length;
-        pending = '';
-        yield chunk;
+    for await (const batch of spec.rowBatches) {
+      for (const row of batch) {
+        pending += encode(row);
+        if (pending.length >= CHUNK_CHARS) {
+          const chunk = Buffer.from(pending, 'utf8');
+          csvBytes += chunk.length;
+          pending = '';
+          yield chunk;
+        }
       }
+      rows += batch.length;
     }
     const last = Buffer.from(pending, 'utf8');
     csvBytes += last.length;
@@ -65,40 +65,25 @@ export function streamExhaustZip(spec: ExhaustFileSpec): ExhaustZipStream {
   }
 
   const csv = Readable.from(csvChunks(), { objectMode: false, highWaterMark: 1 });
-  const archive = createZipArchive(spec.password);
   const hash = createHash('sha256');
   let bytes = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
+  async function* measured(): AsyncGenerator<Buffer> {
+    for await (const chunk of zipSingleFile(csv, { name: spec.entryName, password: spec.password })) {
       hash.update(chunk);
       bytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  const zip = new PassThrough();
-
-  const fail = (error: unknown) => {
-    archive.abort();
-    zip.destroy(error instanceof Error ? error : new Error(String(error)));
-  };
-  const csvDone = new Promise<void>((resolve, reject) => {
-    // archiver does not surface errors of the streams appended to it: watch the CSV side ourselves.
-    csv.once('error', (error) => {
-      fail(error);
-      reject(error);
+      yield chunk;
+    }
+  }
+  const zip = Readable.from(measured(), { objectMode: false, highWaterMark: 1 });
+  const done = new Promise<void>((resolve, reject) => {
+    zip.once('end', resolve);
+    zip.once('error', reject);
+    zip.once('close', () => {
+      if (!zip.readableEnded) reject(new Error('The ZIP stream was closed before it ended'));
     });
-    csv.once('end', resolve);
-  });
-  archive.on('warning', fail);
-  archive.append(csv, { name: spec.entryName });
-  void archive.finalize().catch(fail);
-
-  const zipDone = pipeline(archive, measure, zip).catch((error: unknown) => {
-    fail(error);
-    throw error;
   });
 
-  const stats = Promise.all([csvDone, zipDone]).then(() => ({ rows, csvBytes, bytes, sha256: hash.digest('hex') }));
+  const stats = done.then(() => ({ rows, csvBytes, bytes, sha256: hash.digest('hex') }));
   // The caller may only await the upload; keep a rejection here from going unhandled meanwhile.
   stats.catch(() => undefined);
   return { zip, stats };

@@ -62,14 +62,14 @@ export async function assembleBatch({ requestId, batchId }: BatchTask, deps: Ass
   const definition = reportDefinition(request.type);
   const context: BatchContext = { outline: outlineCourse(course), batch };
   const password = request.sealedPassword ? await deps.sealer.open(request.sealedPassword, requestId) : undefined;
-  const learners = deps.records.learnersOfBatch(course.courseId, batchId, { withProfiles: definition.needsProfiles });
+  const learners = deps.records.learnerPages(course.courseId, batchId, { withProfiles: definition.needsProfiles });
 
   const key = reportObjectKey(request, batchId);
   const { zip, stats } = streamExhaustZip({
     entryName: `${batchId}_${request.type}_${course.courseId}.csv`,
     header: definition.columns(context.outline),
     idColumns: definition.idColumns,
-    rows: exhaustRows(definition, context, learners),
+    rowBatches: exhaustRows(definition, context, learners),
     password,
   });
   await Promise.all([deps.store.upload(key, zip, 'application/zip'), stats]);
@@ -90,13 +90,17 @@ export async function assembleBatch({ requestId, batchId }: BatchTask, deps: Ass
   return { batchId, rows: measured.rows };
 }
 
-/** A report's rows for a stream of learners, one learner at a time. */
+/** A report's rows for pages of learners: one batch of rows per page. */
 export async function* exhaustRows(
   definition: ReportDefinition,
   context: BatchContext,
-  learners: AsyncIterable<LearnerBundle> | Iterable<LearnerBundle>,
-): AsyncIterable<Cell[]> {
-  for await (const learner of learners) yield* definition.rows(context, learner);
+  pages: AsyncIterable<LearnerBundle[]> | Iterable<LearnerBundle[]>,
+): AsyncIterable<Cell[][]> {
+  for await (const page of pages) {
+    const rows: Cell[][] = [];
+    for (const learner of page) for (const row of definition.rows(context, learner)) rows.push(row);
+    yield rows;
+  }
 }
 
 export interface EndDeps {

@@ -17,8 +17,13 @@ afterAll(async () => emulators?.stop());
 /** Incompressible but recomputable noise, so the ZIP is large enough for a multipart upload. */
 const noise = (i: number) => ['a', 'b', 'c'].map((salt) => createHash('sha256').update(`${salt}${i}`).digest('hex')).join('');
 
-async function* rows(count: number) {
-  for (let i = 0; i < count; i += 1) yield [`user-${i}`, noise(i), i, i % 7 === 0 ? '=2+2' : 'Ünïcödé, "quoted"'];
+async function* rowBatches(count: number) {
+  for (let start = 0; start < count; start += 1000) {
+    const batch = [];
+    for (let i = start; i < Math.min(count, start + 1000); i += 1)
+      batch.push([`user-${i}`, noise(i), i, i % 7 === 0 ? '=2+2' : 'Ünïcödé, "quoted"']);
+    yield batch;
+  }
 }
 
 describe('exhaust writer streaming into S3 (s3rver)', () => {
@@ -28,7 +33,7 @@ describe('exhaust writer streaming into S3 (s3rver)', () => {
       entryName: 'big.csv',
       header: ['User UUID', 'Noise', 'N', 'Text'],
       idColumns: new Set(['User UUID']),
-      rows: rows(count),
+      rowBatches: rowBatches(count),
       password: 'Secret123',
     });
     await store.upload('reports/org/req/big.zip', zip, 'application/zip');
@@ -52,7 +57,7 @@ describe('exhaust writer streaming into S3 (s3rver)', () => {
       entryName: 'small.csv',
       header: ['A'],
       idColumns: new Set(),
-      rows: [['x'], ['y']],
+      rowBatches: [[['x'], ['y']]],
     });
     await store.upload('reports/org/req/small.zip', zip, 'application/zip');
     await stats;
@@ -62,10 +67,10 @@ describe('exhaust writer streaming into S3 (s3rver)', () => {
 
   it('fails the upload, rather than storing a truncated file, when the row source breaks', async () => {
     async function* broken() {
-      yield ['one'];
+      yield [['one']];
       throw new Error('DynamoDB went away');
     }
-    const { zip, stats } = streamExhaustZip({ entryName: 'x.csv', header: ['A'], idColumns: new Set(), rows: broken() });
+    const { zip, stats } = streamExhaustZip({ entryName: 'x.csv', header: ['A'], idColumns: new Set(), rowBatches: broken() });
     const outcome = await Promise.allSettled([store.upload('reports/org/req/broken.zip', zip, 'application/zip'), stats]);
     expect(outcome.map((o) => o.status)).toEqual(['rejected', 'rejected']);
     const link = await store.downloadLink('reports/org/req/broken.zip', 'x.zip', 60);
@@ -73,7 +78,7 @@ describe('exhaust writer streaming into S3 (s3rver)', () => {
   });
 
   it('signs links that expire', async () => {
-    const { zip, stats } = streamExhaustZip({ entryName: 'e.csv', header: ['A'], idColumns: new Set(), rows: [['x']] });
+    const { zip, stats } = streamExhaustZip({ entryName: 'e.csv', header: ['A'], idColumns: new Set(), rowBatches: [[['x']]] });
     await store.upload('reports/org/req/e.zip', zip, 'application/zip');
     await stats;
     const link = await store.downloadLink('reports/org/req/e.zip', 'e.zip', 1);

@@ -9,9 +9,14 @@ let emulators: Emulators;
 let repository: DynamoRecordsRepository;
 
 const parse = (raw: unknown[]) => raw.map((r) => LearningRecordSchema.parse(r)) as LearningRecord[];
-const collect = async (iterable: AsyncIterable<LearnerBundle>) => {
+let pageCount = 0;
+const collect = async (pages: AsyncIterable<LearnerBundle[]>) => {
   const out: LearnerBundle[] = [];
-  for await (const item of iterable) out.push(item);
+  pageCount = 0;
+  for await (const page of pages) {
+    pageCount += 1;
+    out.push(...page);
+  }
   return out;
 };
 
@@ -49,15 +54,16 @@ describe('records repository against DynamoDB (dynalite)', () => {
   });
 
   it('streams every learner once, in user id order, with all attempts, across page boundaries', async () => {
-    const learners = await collect(repository.learnersOfBatch('course-1', 'batch-1', { withProfiles: false }));
+    const learners = await collect(repository.learnerPages('course-1', 'batch-1', { withProfiles: false }));
     expect(learners).toHaveLength(150);
     expect(learners.map((l) => l.enrolment.userId)).toEqual([...learners.map((l) => l.enrolment.userId)].sort());
     for (const [i, learner] of learners.entries()) expect(learner.attempts).toHaveLength(i % 4);
+    expect(pageCount).toBeGreaterThan(20);
     expect(learners[0]?.profile).toBeUndefined();
   });
 
   it('attaches profiles fetched in BatchGets of at most 100 when asked', async () => {
-    const learners = await collect(repository.learnersOfBatch('course-1', 'batch-1', { withProfiles: true }));
+    const learners = await collect(repository.learnerPages('course-1', 'batch-1', { withProfiles: true }));
     expect(learners.every((l) => l.profile?.userId === l.enrolment.userId)).toBe(true);
     expect(learners[1]?.profile?.state).toBe('Goa');
   });
@@ -73,14 +79,14 @@ describe('records repository against DynamoDB (dynalite)', () => {
     });
     await repository.putRecords(parse([consent(false, '2026-02-01T00:00:00Z')]));
     await repository.putRecords(parse([consent(true, '2026-01-01T00:00:00Z')]));
-    const learners = await collect(repository.learnersOfBatch('course-1', 'batch-1', { withProfiles: false }));
+    const learners = await collect(repository.learnerPages('course-1', 'batch-1', { withProfiles: false }));
     expect(learners[1]?.consent).toMatchObject({ given: false, at: '2026-02-01T00:00:00.000Z' });
     await repository.putRecords(parse([consent(true, '2026-03-01T00:00:00Z')]));
-    const again = await collect(repository.learnersOfBatch('course-1', 'batch-1', { withProfiles: false }));
+    const again = await collect(repository.learnerPages('course-1', 'batch-1', { withProfiles: false }));
     expect(again[1]?.consent?.given).toBe(true);
   });
 
   it('yields nothing for a batch without enrolments', async () => {
-    expect(await collect(repository.learnersOfBatch('course-1', 'empty', { withProfiles: true }))).toEqual([]);
+    expect(await collect(repository.learnerPages('course-1', 'empty', { withProfiles: true }))).toEqual([]);
   });
 });

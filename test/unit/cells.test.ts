@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { cellFormatter, excelSafeId, neutraliseFormula, readId } from '#shared/exhaust/cells';
+import { excelSafeId, neutraliseFormula, readId, rowEncoder } from '#shared/exhaust/cells';
 import { decodeList, encodeList } from '#shared/exhaust/list-encoding';
 
 describe('CSV cells for humans', () => {
@@ -23,9 +23,10 @@ describe('CSV cells for humans', () => {
   });
 
   it('applies id formatting only to id columns, neutralising everywhere', () => {
-    const format = cellFormatter(['Batch Id', 'Name'], new Set(['Batch Id']));
-    expect(format(['0131234567890123456', '0131234567890123456'])).toEqual(['="0131234567890123456"', '0131234567890123456']);
-    expect(format(['=evil', '=evil'])).toEqual(["'=evil", "'=evil"]);
+    const encode = rowEncoder(['Batch Id', 'Name'], new Set(['Batch Id']));
+    expect(encode(['0131234567890123456', '0131234567890123456'])).toBe('"=""0131234567890123456""",0131234567890123456\r\n');
+    expect(encode(['=evil', '=evil'])).toBe("'=evil,'=evil\r\n");
+    expect(encode([7, 'a,b'])).toBe('7,"a,b"\r\n');
   });
 });
 

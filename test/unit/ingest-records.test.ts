@@ -11,7 +11,7 @@ function memoryRecords(seed: LearningRecord[] = []) {
   const repository: RecordsRepository = {
     getCourse: async (id) => written.find((r): r is typeof course => r.kind === 'course' && r.courseId === id),
     getBatch: async (c, b) => written.find((r): r is typeof batch => r.kind === 'batch' && r.courseId === c && r.batchId === b),
-    learnersOfBatch: () => {
+    learnerPages: () => {
       throw new Error('not used');
     },
     getUsers: async () => new Map(),

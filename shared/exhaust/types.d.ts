@@ -1,4 +1,0 @@
-declare module 'archiver-zip-encrypted' {
-  const format: unknown;
-  export default format;
-}
