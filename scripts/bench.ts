@@ -7,10 +7,10 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs, promisify } from 'node:util';
 import { outlineCourse } from '#shared/domain/course-structure';
-import { CourseRecordSchema, type LearnerBundle } from '#shared/domain/records';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
 import { courseProgressReport } from '#shared/reports/course-progress';
 import { exhaustRows } from '#shared/usecases/run-exhaust';
+import { benchBatch as batch, benchCourse as course, syntheticLearnerPages } from '../infra/local/synthetic-batch.ts';
 import { PROJECT_ROOT } from '../infra/paths.ts';
 
 /**
@@ -34,101 +34,6 @@ const { values } = parseArgs({
     writer: { type: 'string' },
   },
 });
-
-/** 5 modules (two nested) and 5 assessments, as the issue asks. */
-const course = CourseRecordSchema.parse({
-  kind: 'course',
-  org: 'org-bench',
-  courseId: 'do_bench_course',
-  name: 'Benchmark course',
-  creatorId: 'creator',
-  children: [1, 2, 3].map((m) => ({
-    type: 'module',
-    id: `m${m}`,
-    name: `Module ${m}`,
-    children: [
-      { type: 'content', id: `c${m}a`, name: `Content ${m}a` },
-      { type: 'content', id: `c${m}b`, name: `Content ${m}b` },
-      ...(m < 3
-        ? [
-            {
-              type: 'module',
-              id: `m${m}x`,
-              name: `Module ${m} deep dive`,
-              children: [{ type: 'content', id: `c${m}x`, name: 'Deep' }],
-            },
-          ]
-        : []),
-      { type: 'assessment', id: `a${m}`, name: `Assessment ${m}`, maxScore: 10 },
-      ...(m < 3 ? [{ type: 'assessment', id: `a${m}b`, name: `Assessment ${m}b`, maxScore: 20 }] : []),
-    ],
-  })),
-});
-const batch = {
-  kind: 'batch' as const,
-  org: 'org-bench',
-  courseId: course.courseId,
-  batchId: '0130934495109531234',
-  name: 'Bench batch',
-  startDate: '2026-01-01T00:00:00.000Z',
-  creatorId: 'creator',
-  mentors: [],
-};
-
-/** Pages of 100 learners, as the repository's Query + BatchGet pages would arrive. */
-function* syntheticLearnerPages(count: number): Generator<LearnerBundle[]> {
-  let page: LearnerBundle[] = [];
-  const outline = outlineCourse(course);
-  const leaves = [...outline.leafIds];
-  const states = ['Karnataka', 'Maharashtra', 'Uttar Pradesh', 'Tamil Nadu', 'Kerala'];
-  for (let i = 0; i < count; i += 1) {
-    const userId = `user-${String(i).padStart(8, '0')}`;
-    page.push({
-      enrolment: {
-        kind: 'enrolment',
-        courseId: course.courseId,
-        batchId: batch.batchId,
-        userId,
-        enrolledAt: '2026-02-01T10:00:00.000Z',
-        completedAt: i % 4 === 0 ? '2026-03-01T10:00:00.000Z' : undefined,
-        completedContentIds: leaves.filter((_, l) => (i + l) % 3 !== 0),
-        certificates: i % 4 === 0 ? [{ id: `cert-${i}`, issuedAt: '2026-03-02T00:00:00.000Z' }] : [],
-      },
-      attempts: outline.assessments.map((a, k) => ({
-        kind: 'attempt' as const,
-        courseId: course.courseId,
-        batchId: batch.batchId,
-        userId,
-        assessmentId: a.id,
-        attemptId: `t${i}-${k}`,
-        attemptedAt: '2026-02-10T10:00:00.000Z',
-        score: (i * 7 + k) % (a.maxScore + 1),
-        responses: [],
-      })),
-      profile: {
-        kind: 'user',
-        org: 'org-bench',
-        userId,
-        name: `Learner ${i}`,
-        state: states[i % states.length],
-        district: `District ${i % 40}`,
-        orgName: 'Department of School Education',
-        schoolId: String(29_000_000_000 + i),
-        schoolName: `Government Higher Primary School ${i % 1000}`,
-        block: `Block ${i % 30}`,
-        cluster: `Cluster ${i % 300}`,
-        userType: 'teacher',
-        userSubType: 'primary',
-        board: 'State Board',
-      },
-    });
-    if (page.length === 100) {
-      yield page;
-      page = [];
-    }
-  }
-  if (page.length > 0) yield page;
-}
 
 /** Child mode: one writer run, figures as JSON on stdout. */
 async function writerRun(count: number, out: string) {
