@@ -1,0 +1,25 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const HEAP_LIMIT_MB = 48;
+
+describe('exhaust writer memory', () => {
+  it(`streams a batch whose CSV is over twice the heap through a ${HEAP_LIMIT_MB} MB heap`, async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'memory-')), 'large.zip');
+    const { stdout } = await run(
+      process.execPath,
+      [`--max-old-space-size=${HEAP_LIMIT_MB}`, '--import', 'tsx', 'test/support/stream-large-batch.ts', '400000', out],
+      { maxBuffer: 1024 * 1024 },
+    );
+    const result = JSON.parse(stdout) as { rows: number; csvBytes: number; bytes: number; peakHeapMB: number };
+    expect(result.rows).toBe(400_000);
+    expect(result.csvBytes).toBeGreaterThan(2 * HEAP_LIMIT_MB * 1024 * 1024);
+    expect(statSync(out).size).toBe(result.bytes);
+    expect(result.peakHeapMB).toBeLessThan(HEAP_LIMIT_MB);
+  });
+});
