@@ -17,5 +17,6 @@ export function buildApp(app: App): CourseExhaustStack {
     jwtAudience: requiredContext(app, 'courseExhaust:jwtAudience').split(','),
     retentionDays: Number(app.node.tryGetContext('courseExhaust:retentionDays') ?? 7),
     retainData: app.node.tryGetContext('courseExhaust:retainData') === 'true',
+    learnersPerShard: Number(app.node.tryGetContext('courseExhaust:learnersPerShard') ?? 100_000),
   });
 }

@@ -14,9 +14,14 @@ const deps = {
   sealer: passwordSealerFromEnv(),
   clock,
 };
-const Input = z.object({ requestId: z.string().min(1), batchId: z.string().min(1) });
+const Input = z.object({
+  requestId: z.string().min(1),
+  batchId: z.string().min(1),
+  /** Present when the batch was sharded: the parts WriteShard wrote. */
+  parts: z.array(z.object({ shard: z.number().int().nonnegative(), rows: z.number().int().nonnegative() })).optional(),
+});
 
-/** Workflow step Assemble: stream one batch's exhaust into its ZIP in S3. */
+/** Workflow step AssembleBatch: stream one batch's exhaust (or its shards' parts) into its ZIP in S3. */
 export const handler = async (event: unknown) => {
   const input = Input.parse(event);
   const started = Date.now();

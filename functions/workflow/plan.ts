@@ -1,14 +1,25 @@
 import { z } from 'zod';
 import { logger } from '#shared/adapters/observability';
+import { requireNumberEnv } from '#shared/config';
 import { planExhaust } from '#shared/usecases/run-exhaust';
-import { clock, requestsFromEnv } from './deps.ts';
+import { clock, recordsFromEnv, requestsFromEnv } from './deps.ts';
 
-const requests = requestsFromEnv();
+const deps = {
+  requests: requestsFromEnv(),
+  records: recordsFromEnv(),
+  clock,
+  learnersPerShard: requireNumberEnv('LEARNERS_PER_SHARD'),
+};
 const Input = z.object({ requestId: z.string().min(1) });
 
-/** Workflow step Plan: mark the request PROCESSING and list its batches for the Map. */
+/** Workflow step Plan: mark the request PROCESSING and list its batches (and shards) for the Map. */
 export const handler = async (event: unknown) => {
   const input = Input.parse(event);
-  logger.info('Planning exhaust', { reportRequestId: input.requestId });
-  return planExhaust(input, { requests, clock });
+  const plan = await planExhaust(input, deps);
+  logger.info('Planned exhaust', {
+    reportRequestId: input.requestId,
+    batches: plan.batches.length,
+    shards: plan.batches.reduce((sum, b) => sum + Math.max(1, b.shards.length), 0),
+  });
+  return plan;
 };

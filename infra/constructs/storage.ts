@@ -58,6 +58,8 @@ export class Storage extends Construct {
       lifecycleRules: [
         // Reports hold learner data: they go after the retention period, and read as EXPIRED then.
         { id: 'expire-reports', prefix: 'reports/', expiration: Duration.days(props.retentionDays) },
+        // Shard parts of huge batches are deleted after assembly; this catches any a failure left.
+        { id: 'expire-shard-parts', prefix: 'tmp/', expiration: Duration.days(1) },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });

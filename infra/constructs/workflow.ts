@@ -2,6 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Chain,
+  Choice,
+  Condition,
   DefinitionBody,
   Fail,
   JsonPath,
@@ -33,6 +35,9 @@ export const TRANSIENT_ERRORS = [
 export const STATE_NAMES = {
   plan: 'Plan',
   perBatch: 'PerBatch',
+  isSharded: 'IsSharded',
+  writeShards: 'WriteShards',
+  writeShard: 'WriteShard',
   assemble: 'AssembleBatch',
   batchFailed: 'BatchFailed',
   finalize: 'Finalize',
@@ -44,12 +49,19 @@ export interface WorkflowProps {
   storage: Storage;
   maxConcurrency: number;
   timeout: Duration;
+  /** Learners one shard handles; bigger batches are split (see README, scale note). */
+  learnersPerShard: number;
 }
 
 /**
- * Plan → Map per batch (MaxConcurrency) → Assemble → Finalize; any failure outside a batch goes to
- * MarkFailed. A batch that fails is caught inside the Map, so its siblings still produce files.
- * The execution input and every step's output carry ids and counts only.
+ * Plan → Map per batch (MaxConcurrency) → [huge batch: Map of WriteShard] → AssembleBatch →
+ * Finalize; any failure outside a batch goes to MarkFailed. A batch that fails is caught inside
+ * the Map, so its siblings still produce files. The execution input and every step's output carry
+ * ids and counts only.
+ *
+ * Both Maps are inline: their item lists stay small (at most 20 batches of at most 16 shards, a few
+ * KB of ids), far below what an inline Map carries, and the local interpreter runs them as they are
+ * (it silently runs a Distributed Map inline too, so that mode would go untested here).
  */
 export class Workflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -62,7 +74,20 @@ export class Workflow extends Construct {
     const planFn = new ExhaustFunction(this, 'PlanFn', {
       entry: 'functions/workflow/plan.ts',
       description: 'Marks a report request PROCESSING and lists its batches',
-    }).bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
+    })
+      .bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite')
+      .bindTable(storage.records, 'RECORDS_TABLE', 'read');
+    planFn.addEnvironment('LEARNERS_PER_SHARD', String(props.learnersPerShard));
+
+    const writeShardFn = new ExhaustFunction(this, 'WriteShardFn', {
+      entry: 'functions/workflow/write-shard.ts',
+      description: 'Writes one shard of a huge batch as a CSV part under tmp/',
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+    })
+      .bindTable(storage.requests, 'REQUESTS_TABLE', 'read')
+      .bindTable(storage.records, 'RECORDS_TABLE', 'read')
+      .bindBucket(storage.reports, 'REPORTS_BUCKET', 'write', 'tmp/');
 
     const assembleFn = new ExhaustFunction(this, 'AssembleBatchFn', {
       entry: 'functions/workflow/assemble-batch.ts',
@@ -73,6 +98,9 @@ export class Workflow extends Construct {
       .bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite')
       .bindTable(storage.records, 'RECORDS_TABLE', 'read')
       .bindBucket(storage.reports, 'REPORTS_BUCKET', 'write', 'reports/');
+    // Assembly reads the shards' parts back and deletes them once the ZIP is stored.
+    storage.reports.grantRead(assembleFn, 'tmp/*');
+    storage.reports.grantDelete(assembleFn, 'tmp/*');
     assembleFn.addEnvironment('PASSWORD_KEY_ID', storage.passwordKey.keyArn);
     storage.passwordKey.grantDecrypt(assembleFn);
 
@@ -86,7 +114,7 @@ export class Workflow extends Construct {
       description: 'Ends a report request FAILED with a readable message',
     }).bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
 
-    this.functions = [planFn, assembleFn, finalizeFn, markFailedFn];
+    this.functions = [planFn, writeShardFn, assembleFn, finalizeFn, markFailedFn];
 
     const withRetry = (task: LambdaInvoke) =>
       task.addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
@@ -107,25 +135,56 @@ export class Workflow extends Construct {
       }),
     ).addCatch(failChain, { resultPath: '$.error' });
 
+    const batchFailed = new Pass(this, STATE_NAMES.batchFailed, {
+      parameters: { 'batchId.$': '$.batchId', 'failure.$': '$.failure' },
+    });
     const assemble = withRetry(
       new LambdaInvoke(this, STATE_NAMES.assemble, {
         lambdaFunction: assembleFn,
         payloadResponseOnly: true,
         taskTimeout: Timeout.duration(Duration.minutes(15)),
+        payload: TaskInput.fromObject({
+          requestId: JsonPath.stringAt('$.requestId'),
+          batchId: JsonPath.stringAt('$.batchId'),
+          parts: JsonPath.listAt('$.parts'),
+        }),
       }),
-    ).addCatch(
-      new Pass(this, STATE_NAMES.batchFailed, {
-        parameters: { 'batchId.$': '$.batchId', 'failure.$': '$.failure' },
+    ).addCatch(batchFailed, { resultPath: '$.failure' });
+    const assembleUnsharded = withRetry(
+      new LambdaInvoke(this, `${STATE_NAMES.assemble}Whole`, {
+        lambdaFunction: assembleFn,
+        payloadResponseOnly: true,
+        taskTimeout: Timeout.duration(Duration.minutes(15)),
+        payload: TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), batchId: JsonPath.stringAt('$.batchId') }),
       }),
-      { resultPath: '$.failure' },
-    );
+    ).addCatch(batchFailed, { resultPath: '$.failure' });
+
+    const writeShards = new MapState(this, STATE_NAMES.writeShards, {
+      itemsPath: '$.shards',
+      maxConcurrency: 16,
+      resultPath: '$.parts',
+    })
+      .itemProcessor(
+        withRetry(
+          new LambdaInvoke(this, STATE_NAMES.writeShard, {
+            lambdaFunction: writeShardFn,
+            payloadResponseOnly: true,
+            taskTimeout: Timeout.duration(Duration.minutes(15)),
+          }),
+        ),
+      )
+      .addCatch(batchFailed, { resultPath: '$.failure' });
+
+    const perBatchSteps = new Choice(this, STATE_NAMES.isSharded)
+      .when(Condition.booleanEquals('$.sharded', true), writeShards.next(assemble))
+      .otherwise(assembleUnsharded);
 
     const perBatch = new MapState(this, STATE_NAMES.perBatch, {
       itemsPath: '$.batches',
       maxConcurrency: props.maxConcurrency,
       resultPath: '$.results',
     })
-      .itemProcessor(assemble)
+      .itemProcessor(perBatchSteps)
       .addCatch(failChain, { resultPath: '$.error' });
 
     const finalize = withRetry(

@@ -40,6 +40,8 @@ export interface LocalStackOptions {
   /** Folder that keeps tables and files between runs; a temporary one (deleted on stop) if absent. */
   dataDir?: string | undefined;
   apiPort?: number | undefined;
+  /** Environment values that win over the stack's, e.g. a small LEARNERS_PER_SHARD in tests. */
+  envOverrides?: Record<string, string> | undefined;
 }
 
 export interface LocalStack {
@@ -95,6 +97,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   started.push(stepFunctions);
   env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
+  Object.assign(env, options.envOverrides);
   Object.assign(process.env, env);
 
   for (const [logicalId, entry] of functionEntries(template)) {

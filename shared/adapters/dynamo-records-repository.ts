@@ -18,6 +18,7 @@ import type {
   LearningRecord,
   UserRecord,
 } from '../domain/records.ts';
+import { ALL_BUCKETS, learnerBucket } from '../domain/shards.ts';
 import { clients } from './aws-clients.ts';
 
 /**
@@ -27,19 +28,23 @@ import { clients } from './aws-clients.ts';
  * | course     | COURSE#{course}             | #COURSE                              |
  * | batch      | COURSE#{course}             | BATCH#{batch}                        |
  * | user       | USER#{user}                 | #PROFILE   (gsi1: ORG#{org}#USERS / user) |
- * | enrolment  | LEARNERS#{course}#{batch}   | ENROL#{user}                         |
- * | consent    | LEARNERS#{course}#{batch}   | ENROL#{user}#CONSENT                 |
- * | attempt    | LEARNERS#{course}#{batch}   | ENROL#{user}#ATTEMPT#{assessment}#{attempt} |
+ * | enrolment  | LEARNERS#{course}#{batch}#{bucket} | ENROL#{user}                  |
+ * | consent    | LEARNERS#{course}#{batch}#{bucket} | ENROL#{user}#CONSENT          |
+ * | attempt    | LEARNERS#{course}#{batch}#{bucket} | ENROL#{user}#ATTEMPT#{assessment}#{attempt} |
  *
- * One paginated Query of a batch's LEARNERS partition returns each learner's enrolment followed by
- * their consent and attempts ('#' sorts below every character an id may hold), so a report streams
- * learner by learner; profiles come by BatchGet, 100 at a time.
+ * A learner's records share one of 16 buckets (a hash of the user id, see domain/shards). One
+ * paginated Query per bucket returns each learner's enrolment followed by their consent and
+ * attempts ('#' sorts below every character an id may hold), so a report streams learner by
+ * learner; profiles come by BatchGet, 100 at a time.
  */
 export const RECORD_KEYS = {
   course: (courseId: string) => ({ pk: `COURSE#${courseId}`, sk: '#COURSE' }),
   batch: (courseId: string, batchId: string) => ({ pk: `COURSE#${courseId}`, sk: `BATCH#${batchId}` }),
   user: (userId: string) => ({ pk: `USER#${userId}`, sk: '#PROFILE' }),
-  learners: (courseId: string, batchId: string) => `LEARNERS#${courseId}#${batchId}`,
+  learners: (courseId: string, batchId: string, bucket: number) =>
+    `LEARNERS#${courseId}#${batchId}#${String(bucket).padStart(2, '0')}`,
+  learnersOf: (courseId: string, batchId: string, userId: string) =>
+    RECORD_KEYS.learners(courseId, batchId, learnerBucket(userId)),
 };
 
 const BATCH_GET_LIMIT = 100;
@@ -57,12 +62,12 @@ function keysOf(record: LearningRecord): Item {
     case 'user':
       return { ...RECORD_KEYS.user(record.userId), gsi1pk: `ORG#${record.org}#USERS`, gsi1sk: record.userId };
     case 'enrolment':
-      return { pk: RECORD_KEYS.learners(record.courseId, record.batchId), sk: `ENROL#${record.userId}` };
+      return { pk: RECORD_KEYS.learnersOf(record.courseId, record.batchId, record.userId), sk: `ENROL#${record.userId}` };
     case 'consent':
-      return { pk: RECORD_KEYS.learners(record.courseId, record.batchId), sk: `ENROL#${record.userId}#CONSENT` };
+      return { pk: RECORD_KEYS.learnersOf(record.courseId, record.batchId, record.userId), sk: `ENROL#${record.userId}#CONSENT` };
     case 'attempt':
       return {
-        pk: RECORD_KEYS.learners(record.courseId, record.batchId),
+        pk: RECORD_KEYS.learnersOf(record.courseId, record.batchId, record.userId),
         sk: `ENROL#${record.userId}#ATTEMPT#${record.assessmentId}#${record.attemptId}`,
       };
   }
@@ -93,9 +98,44 @@ export class DynamoRecordsRepository implements RecordsRepository {
     return out.Item ? recordOf<BatchRecord>(out.Item) : undefined;
   }
 
-  async *learnerPages(courseId: string, batchId: string, options: { withProfiles: boolean }): AsyncIterable<LearnerBundle[]> {
-    for await (const page of this.bundlePages(courseId, batchId)) {
-      if (!options.withProfiles) {
+  async *learnerPages(
+    courseId: string,
+    batchId: string,
+    options: { withProfiles: boolean; buckets?: readonly number[] | undefined },
+  ): AsyncIterable<LearnerBundle[]> {
+    for (const bucket of options.buckets ?? ALL_BUCKETS) yield* this.bucketPages(courseId, batchId, bucket, options.withProfiles);
+  }
+
+  async countEnrolments(courseId: string, batchId: string, buckets: readonly number[]): Promise<number> {
+    let count = 0;
+    for (const bucket of buckets) {
+      const pages = paginateQuery(
+        { client: this.db },
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :enrol)',
+          FilterExpression: 'kind = :enrolment',
+          ExpressionAttributeValues: {
+            ':pk': RECORD_KEYS.learners(courseId, batchId, bucket),
+            ':enrol': 'ENROL#',
+            ':enrolment': 'enrolment',
+          },
+          Select: 'COUNT',
+        },
+      );
+      for await (const page of pages) count += page.Count ?? 0;
+    }
+    return count;
+  }
+
+  private async *bucketPages(
+    courseId: string,
+    batchId: string,
+    bucket: number,
+    withProfiles: boolean,
+  ): AsyncIterable<LearnerBundle[]> {
+    for await (const page of this.bundlePages(courseId, batchId, bucket)) {
+      if (!withProfiles) {
         yield page;
         continue;
       }
@@ -104,7 +144,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
   }
 
   /** Query pages regrouped so each learner's enrolment, consent and attempts stay in one page. */
-  private async *bundlePages(courseId: string, batchId: string): AsyncIterable<LearnerBundle[]> {
+  private async *bundlePages(courseId: string, batchId: string, bucket: number): AsyncIterable<LearnerBundle[]> {
     let current: LearnerBundle | undefined;
     let complete: LearnerBundle[] = [];
     const pages = paginateQuery(
@@ -112,7 +152,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
       {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :enrol)',
-        ExpressionAttributeValues: { ':pk': RECORD_KEYS.learners(courseId, batchId), ':enrol': 'ENROL#' },
+        ExpressionAttributeValues: { ':pk': RECORD_KEYS.learners(courseId, batchId, bucket), ':enrol': 'ENROL#' },
       },
     );
     for await (const page of pages) {

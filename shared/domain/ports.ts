@@ -14,7 +14,13 @@ export interface RecordsRepository {
    * Learners of a batch in user id order, a page at a time (each learner whole within one page):
    * per-page, not per-learner, hand-offs keep the hot path free of per-row async overhead.
    */
-  learnerPages(courseId: string, batchId: string, options: { withProfiles: boolean }): AsyncIterable<LearnerBundle[]>;
+  learnerPages(
+    courseId: string,
+    batchId: string,
+    options: { withProfiles: boolean; buckets?: readonly number[] | undefined },
+  ): AsyncIterable<LearnerBundle[]>;
+  /** Enrolments in the given buckets of a batch (a count, read server-side). */
+  countEnrolments(courseId: string, batchId: string, buckets: readonly number[]): Promise<number>;
   getUsers(userIds: string[]): Promise<Map<string, UserRecord>>;
   putRecords(records: LearningRecord[]): Promise<void>;
 }
@@ -57,6 +63,10 @@ export interface RequestsRepository {
 export interface ReportStore {
   /** Streams a body to the key; resolves once it is stored whole. */
   upload(key: string, body: Readable, contentType: string): Promise<void>;
+  /** Reads a stored object back as a stream. */
+  openRead(key: string): Promise<Readable>;
+  /** Deletes objects; missing ones are not an error. */
+  remove(keys: string[]): Promise<void>;
   /** A short-lived GET link that downloads under `fileName`. */
   downloadLink(key: string, fileName: string, expiresInSeconds: number): Promise<string>;
 }

@@ -94,6 +94,11 @@ export function downloadFileName(batchId: string, type: ReportType, at: Date): s
   return `${batchId}_${type}_${at.toISOString().slice(0, 10).replaceAll('-', '')}.zip`;
 }
 
+/** Where a shard's CSV part waits for its batch's assembly (private, deleted after, expired by lifecycle). */
+export function shardPartKey(request: Pick<ReportRequest, 'org' | 'id'>, batchId: string, shard: number): string {
+  return `tmp/${request.org}/${request.id}/${batchId}/${String(shard).padStart(2, '0')}.csv`;
+}
+
 export function reportObjectKey(request: Pick<ReportRequest, 'org' | 'id' | 'type' | 'courseId'>, batchId: string): string {
   return `reports/${request.org}/${request.id}/${request.type}_${request.courseId}_${batchId}.zip`;
 }

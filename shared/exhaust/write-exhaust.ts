@@ -5,20 +5,25 @@ import { rowEncoder } from './cells.ts';
 import { CSV_BOM, encodeRow } from './csv-encoding.ts';
 import { zipSingleFile } from './zip-writer.ts';
 
+export type RowBatches = AsyncIterable<Cell[][]> | Iterable<Cell[][]>;
+
 export interface ExhaustFileSpec {
   /** Name of the CSV inside the ZIP. */
   entryName: string;
   header: string[];
   idColumns: ReadonlySet<string>;
   /** Rows in batches (a page of learners' rows each), so the hot loop stays synchronous. */
-  rowBatches: AsyncIterable<Cell[][]> | Iterable<Cell[][]>;
+  rowBatches: RowBatches;
   password?: string | undefined;
 }
 
-export interface ExhaustFileStats {
+export interface CsvStats {
   rows: number;
   /** Bytes of CSV before compression. */
   csvBytes: number;
+}
+
+export interface ExhaustFileStats extends CsvStats {
   /** Bytes of the ZIP. */
   bytes: number;
   sha256: string;
@@ -34,6 +39,54 @@ export interface ExhaustZipStream {
 /** Rows are gathered into chunks of about this size before they reach deflate and AES. */
 const CHUNK_CHARS = 128 * 1024;
 
+/** Encodes row batches as CSV lines, in chunks of ~128 KiB, counting as it goes. */
+async function* csvChunks(rowBatches: RowBatches, encode: (row: Cell[]) => string, counts: CsvStats, prefix: string) {
+  let pending = prefix;
+  for await (const batch of rowBatches) {
+    for (const row of batch) {
+      pending += encode(row);
+      if (pending.length >= CHUNK_CHARS) {
+        const chunk = Buffer.from(pending, 'utf8');
+        counts.csvBytes += chunk.length;
+        pending = '';
+        yield chunk;
+      }
+    }
+    counts.rows += batch.length;
+  }
+  const last = Buffer.from(pending, 'utf8');
+  counts.csvBytes += last.length;
+  if (last.length > 0) yield last;
+}
+
+function settled(stream: Readable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    stream.once('end', resolve);
+    stream.once('error', reject);
+    stream.once('close', () => {
+      if (!stream.readableEnded) reject(new Error('The stream was closed before it ended'));
+    });
+  });
+}
+
+/** Zips a CSV byte stream, measuring the ZIP (bytes, sha256) on its way out. */
+function zipMeasured(csv: Readable, entryName: string, password: string | undefined, counts: CsvStats): ExhaustZipStream {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  async function* measured(): AsyncGenerator<Buffer> {
+    for await (const chunk of zipSingleFile(csv, { name: entryName, password })) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      yield chunk;
+    }
+  }
+  const zip = Readable.from(measured(), { objectMode: false, highWaterMark: 1 });
+  const stats = settled(zip).then(() => ({ ...counts, bytes, sha256: hash.digest('hex') }));
+  // The caller may only await the upload; keep a rejection here from going unhandled meanwhile.
+  stats.catch(() => undefined);
+  return { zip, stats };
+}
+
 /**
  * Streams rows → CSV (UTF-8 with BOM, CRLF, formula-safe) → ZIP (AES-256 with a password) with
  * back-pressure all the way: rows are pulled from the source only as fast as `zip` is read, and only
@@ -41,50 +94,51 @@ const CHUNK_CHARS = 128 * 1024;
  * destroys `zip` and rejects `stats`.
  */
 export function streamExhaustZip(spec: ExhaustFileSpec): ExhaustZipStream {
+  const counts: CsvStats = { rows: 0, csvBytes: 0 };
   const encode = rowEncoder(spec.header, spec.idColumns);
-  let rows = 0;
-  let csvBytes = 0;
+  const csv = Readable.from(csvChunks(spec.rowBatches, encode, counts, CSV_BOM + encodeRow(spec.header)), {
+    objectMode: false,
+    highWaterMark: 1,
+  });
+  return zipMeasured(csv, spec.entryName, spec.password, counts);
+}
 
-  async function* csvChunks(): AsyncGenerator<Buffer> {
-    let pending = CSV_BOM + encodeRow(spec.header);
-    for await (const batch of spec.rowBatches) {
-      for (const row of batch) {
-        pending += encode(row);
-        if (pending.length >= CHUNK_CHARS) {
-          const chunk = Buffer.from(pending, 'utf8');
-          csvBytes += chunk.length;
-          pending = '';
-          yield chunk;
-        }
-      }
-      rows += batch.length;
-    }
-    const last = Buffer.from(pending, 'utf8');
-    csvBytes += last.length;
-    yield last;
-  }
+/**
+ * One shard of a batch's CSV: its rows only, no BOM, no header. Shards written in bucket order and
+ * then zipped together by `zipCsvParts` give exactly the file `streamExhaustZip` gives.
+ */
+export function streamCsvPart(spec: Omit<ExhaustFileSpec, 'entryName' | 'password'>): {
+  csv: Readable;
+  stats: Promise<CsvStats>;
+} {
+  const counts: CsvStats = { rows: 0, csvBytes: 0 };
+  const csv = Readable.from(csvChunks(spec.rowBatches, rowEncoder(spec.header, spec.idColumns), counts, ''), {
+    objectMode: false,
+    highWaterMark: 1,
+  });
+  const stats = settled(csv).then(() => counts);
+  stats.catch(() => undefined);
+  return { csv, stats };
+}
 
-  const csv = Readable.from(csvChunks(), { objectMode: false, highWaterMark: 1 });
-  const hash = createHash('sha256');
-  let bytes = 0;
-  async function* measured(): AsyncGenerator<Buffer> {
-    for await (const chunk of zipSingleFile(csv, { name: spec.entryName, password: spec.password })) {
-      hash.update(chunk);
-      bytes += chunk.length;
+/** Zips the header and then the shards' CSV parts, in order, into one file. */
+export function zipCsvParts(spec: {
+  entryName: string;
+  header: string[];
+  parts: AsyncIterable<Buffer>;
+  rows: number;
+  password?: string | undefined;
+}): ExhaustZipStream {
+  const counts: CsvStats = { rows: spec.rows, csvBytes: 0 };
+  async function* withHeader(): AsyncGenerator<Buffer> {
+    const head = Buffer.from(CSV_BOM + encodeRow(spec.header), 'utf8');
+    counts.csvBytes += head.length;
+    yield head;
+    for await (const chunk of spec.parts) {
+      counts.csvBytes += chunk.length;
       yield chunk;
     }
   }
-  const zip = Readable.from(measured(), { objectMode: false, highWaterMark: 1 });
-  const done = new Promise<void>((resolve, reject) => {
-    zip.once('end', resolve);
-    zip.once('error', reject);
-    zip.once('close', () => {
-      if (!zip.readableEnded) reject(new Error('The ZIP stream was closed before it ended'));
-    });
-  });
-
-  const stats = done.then(() => ({ rows, csvBytes, bytes, sha256: hash.digest('hex') }));
-  // The caller may only await the upload; keep a rejection here from going unhandled meanwhile.
-  stats.catch(() => undefined);
-  return { zip, stats };
+  const csv = Readable.from(withHeader(), { objectMode: false, highWaterMark: 1 });
+  return zipMeasured(csv, spec.entryName, spec.password, counts);
 }

@@ -3,8 +3,16 @@ import { ExhaustFailedError, InvalidTransitionError } from '../domain/errors.ts'
 import { requesterMessage, type StepFailure } from '../domain/failure-message.ts';
 import type { Clock, PasswordSealer, RecordsRepository, ReportStore, RequestsRepository } from '../domain/ports.ts';
 import type { LearnerBundle } from '../domain/records.ts';
-import { isActive, outcomeOf, type ReportFile, reportObjectKey } from '../domain/report-request.ts';
-import { streamExhaustZip } from '../exhaust/write-exhaust.ts';
+import {
+  isActive,
+  outcomeOf,
+  type ReportFile,
+  type ReportRequest,
+  reportObjectKey,
+  shardPartKey,
+} from '../domain/report-request.ts';
+import { LEARNER_BUCKETS, planShards } from '../domain/shards.ts';
+import { streamCsvPart, streamExhaustZip, zipCsvParts } from '../exhaust/write-exhaust.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
 import type { BatchContext, Cell, ReportDefinition } from '../reports/report-definition.ts';
 
@@ -18,9 +26,27 @@ export interface BatchTask {
   batchId: string;
 }
 
+export interface ShardTask extends BatchTask {
+  shard: number;
+  buckets: number[];
+}
+
+export interface ShardResult {
+  shard: number;
+  rows: number;
+}
+
+/** One Map item per batch: unsharded, or with the shards the workflow writes before assembly. */
+export interface PlannedBatch extends BatchTask {
+  sharded: boolean;
+  shards: ShardTask[];
+  /** Set by the workflow once the shards are written. */
+  parts?: ShardResult[];
+}
+
 export interface PlanOutput {
   requestId: string;
-  batches: BatchTask[];
+  batches: PlannedBatch[];
 }
 
 export interface BatchResult {
@@ -30,15 +56,32 @@ export interface BatchResult {
   failure?: StepFailure;
 }
 
-export async function planExhaust(
-  { requestId }: { requestId: string },
-  deps: { requests: RequestsRepository; clock: Clock },
-): Promise<PlanOutput> {
+export interface PlanDeps {
+  requests: RequestsRepository;
+  records: RecordsRepository;
+  clock: Clock;
+  /** Most learners one shard handles; set from measured speed to stay well inside the Lambda limit. */
+  learnersPerShard: number;
+}
+
+export async function planExhaust({ requestId }: { requestId: string }, deps: PlanDeps): Promise<PlanOutput> {
   const request = await deps.requests.get(requestId);
   if (!request) throw new ExhaustFailedError(`Report request ${requestId} not found`);
   if (!isActive(request.status)) throw new InvalidTransitionError(`Report request ${requestId} has already ended`);
   const processing = await deps.requests.markProcessing(requestId, deps.clock.now());
-  return { requestId, batches: processing.batchIds.map((batchId) => ({ requestId, batchId })) };
+  const batches: PlannedBatch[] = [];
+  for (const batchId of processing.batchIds) {
+    // One bucket of sixteen, counted server-side, is a good enough estimate to size the shards.
+    const estimate = (await deps.records.countEnrolments(processing.courseId, batchId, [0])) * LEARNER_BUCKETS;
+    const plan = planShards(estimate, deps.learnersPerShard);
+    batches.push({
+      requestId,
+      batchId,
+      sharded: plan.length > 1,
+      shards: plan.length > 1 ? plan.map((buckets, shard) => ({ requestId, batchId, shard, buckets })) : [],
+    });
+  }
+  return { requestId, batches };
 }
 
 export interface AssembleDeps {
@@ -49,8 +92,17 @@ export interface AssembleDeps {
   clock: Clock;
 }
 
-/** Streams one batch's exhaust into its ZIP in the report store and records the file. */
-export async function assembleBatch({ requestId, batchId }: BatchTask, deps: AssembleDeps): Promise<BatchResult> {
+interface ExhaustJob {
+  request: ReportRequest;
+  definition: ReportDefinition;
+  context: BatchContext;
+}
+
+async function loadJob(
+  requestId: string,
+  batchId: string,
+  deps: Pick<AssembleDeps, 'records' | 'requests'>,
+): Promise<ExhaustJob> {
   const request = await deps.requests.get(requestId);
   if (!request) throw new ExhaustFailedError(`Report request ${requestId} not found`);
   if (!isActive(request.status)) throw new InvalidTransitionError(`Report request ${requestId} has already ended`);
@@ -58,23 +110,64 @@ export async function assembleBatch({ requestId, batchId }: BatchTask, deps: Ass
   if (!course) throw new ExhaustFailedError(`Course ${request.courseId} no longer exists`);
   const batch = await deps.records.getBatch(request.courseId, batchId);
   if (!batch) throw new ExhaustFailedError(`Batch ${batchId} no longer exists`);
+  return { request, definition: reportDefinition(request.type), context: { outline: outlineCourse(course), batch } };
+}
 
-  const definition = reportDefinition(request.type);
-  const context: BatchContext = { outline: outlineCourse(course), batch };
-  const password = request.sealedPassword ? await deps.sealer.open(request.sealedPassword, requestId) : undefined;
-  const learners = deps.records.learnerPages(course.courseId, batchId, { withProfiles: definition.needsProfiles });
-
-  const key = reportObjectKey(request, batchId);
-  const { zip, stats } = streamExhaustZip({
-    entryName: `${batchId}_${request.type}_${course.courseId}.csv`,
+/** Writes one shard of a huge batch: its rows as a CSV part, in the report store's tmp/ area. */
+export async function writeShard(task: ShardTask, deps: Omit<AssembleDeps, 'sealer'>): Promise<ShardResult> {
+  const { request, definition, context } = await loadJob(task.requestId, task.batchId, deps);
+  const learners = deps.records.learnerPages(request.courseId, task.batchId, {
+    withProfiles: definition.needsProfiles,
+    buckets: task.buckets,
+  });
+  const { csv, stats } = streamCsvPart({
     header: definition.columns(context.outline),
     idColumns: definition.idColumns,
     rowBatches: exhaustRows(definition, context, learners),
-    password,
   });
+  await Promise.all([deps.store.upload(shardPartKey(request, task.batchId, task.shard), csv, 'text/csv'), stats]);
+  return { shard: task.shard, rows: (await stats).rows };
+}
+
+/**
+ * Streams one batch's exhaust into its ZIP in the report store and records the file: straight from
+ * the learners, or, for a sharded batch, from its shards' CSV parts in shard order.
+ */
+export async function assembleBatch(task: BatchTask & { parts?: ShardResult[] }, deps: AssembleDeps): Promise<BatchResult> {
+  const { requestId, batchId } = task;
+  const { request, definition, context } = await loadJob(requestId, batchId, deps);
+  const password = request.sealedPassword ? await deps.sealer.open(request.sealedPassword, requestId) : undefined;
+  const entryName = `${batchId}_${request.type}_${request.courseId}.csv`;
+  const header = definition.columns(context.outline);
+
+  const parts = [...(task.parts ?? [])].sort((a, b) => a.shard - b.shard);
+  const partKeys = parts.map((part) => shardPartKey(request, batchId, part.shard));
+  const { zip, stats } =
+    parts.length > 0
+      ? zipCsvParts({
+          entryName,
+          header,
+          password,
+          rows: parts.reduce((sum, part) => sum + part.rows, 0),
+          parts: (async function* () {
+            for (const key of partKeys) yield* await deps.store.openRead(key);
+          })(),
+        })
+      : streamExhaustZip({
+          entryName,
+          header,
+          idColumns: definition.idColumns,
+          rowBatches: exhaustRows(
+            definition,
+            context,
+            deps.records.learnerPages(request.courseId, batchId, { withProfiles: definition.needsProfiles }),
+          ),
+          password,
+        });
+
+  const key = reportObjectKey(request, batchId);
   await Promise.all([deps.store.upload(key, zip, 'application/zip'), stats]);
   const measured = await stats;
-
   const file: ReportFile = {
     key,
     fileName: key.slice(key.lastIndexOf('/') + 1),
@@ -82,11 +175,8 @@ export async function assembleBatch({ requestId, batchId }: BatchTask, deps: Ass
     bytes: measured.bytes,
     sha256: measured.sha256,
   };
-  await deps.requests.recordBatch(requestId, batchId, {
-    status: 'SUCCESS',
-    file,
-    updatedAt: deps.clock.now().toISOString(),
-  });
+  await deps.requests.recordBatch(requestId, batchId, { status: 'SUCCESS', file, updatedAt: deps.clock.now().toISOString() });
+  if (partKeys.length > 0) await deps.store.remove(partKeys);
   return { batchId, rows: measured.rows };
 }
 

@@ -1,6 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clients } from '#shared/adapters/aws-clients';
+import { RECORD_KEYS } from '#shared/adapters/dynamo-records-repository';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { expectedCourseProgress } from '../support/expected.ts';
 import {
@@ -195,7 +196,7 @@ describe('e2e: course progress exhaust over HTTP', () => {
       new PutCommand({
         TableName: service.stack.env.RECORDS_TABLE,
         Item: {
-          pk: `LEARNERS#${DEMO.courseId}#${brokenBatch}`,
+          pk: RECORD_KEYS.learnersOf(DEMO.courseId, brokenBatch, 'user-x'),
           sk: 'ENROL#user-x',
           kind: 'enrolment',
           userId: 'user-x',

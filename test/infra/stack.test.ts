@@ -74,7 +74,7 @@ describe('infra: storage', () => {
 describe('infra: functions', () => {
   it('runs every handler on Node.js 22 arm64 with tracing and a log group with retention', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Metadata: { 'courseExhaust:entry': Match.anyValue() } });
-    expect(Object.keys(functions)).toHaveLength(8);
+    expect(Object.keys(functions)).toHaveLength(9);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
@@ -111,10 +111,21 @@ describe('infra: workflow', () => {
     const { Plan, PerBatch, Finalize, MarkFailed, ReportFailed } = definition.States;
     expect(Plan.Next).toBe('PerBatch');
     expect(PerBatch).toMatchObject({ Type: 'Map', ItemsPath: '$.batches', MaxConcurrency: 5, Next: 'Finalize' });
-    expect(PerBatch.ItemProcessor.StartAt).toBe('AssembleBatch');
-    const assemble = PerBatch.ItemProcessor.States.AssembleBatch;
-    expect(assemble.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'BatchFailed' });
-    for (const task of [Plan, assemble, Finalize, MarkFailed]) expect(task.Retry.length).toBeGreaterThan(0);
+    const inner = PerBatch.ItemProcessor;
+    expect(inner.StartAt).toBe('IsSharded');
+    expect(inner.States.IsSharded).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.sharded', BooleanEquals: true, Next: 'WriteShards' }],
+      Default: 'AssembleBatchWhole',
+    });
+    const { WriteShards, AssembleBatch, AssembleBatchWhole } = inner.States;
+    expect(WriteShards).toMatchObject({ Type: 'Map', ItemsPath: '$.shards', MaxConcurrency: 16, Next: 'AssembleBatch' });
+    const writeShard = WriteShards.ItemProcessor.States.WriteShard;
+    for (const state of [WriteShards, AssembleBatch, AssembleBatchWhole]) {
+      expect(state.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'BatchFailed' });
+    }
+    for (const task of [Plan, writeShard, AssembleBatch, AssembleBatchWhole, Finalize, MarkFailed])
+      expect(task.Retry.length).toBeGreaterThan(0);
     for (const state of [Plan, PerBatch, Finalize])
       expect(state.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'MarkFailed' });
     expect(MarkFailed.Next).toBe('ReportFailed');
@@ -127,10 +138,13 @@ describe('infra: workflow', () => {
 });
 
 describe('infra: least privilege', () => {
-  it('lets only the assemble step write report objects, and only under reports/', () => {
+  it('lets only the assemble step write report objects (under reports/), and shards only under tmp/', () => {
     const writes = statementsOf('AssembleBatchFn').filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:Put')));
     expect(writes).toHaveLength(1);
     expect(JSON.stringify(writes[0]?.Resource)).toContain('/reports/*');
+    const shardWrites = statementsOf('WriteShardFn').filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:Put')));
+    expect(shardWrites).toHaveLength(1);
+    expect(JSON.stringify(shardWrites[0]?.Resource)).toContain('/tmp/*');
     for (const fn of [
       'SubmitReportFn',
       'GetReportFn',
@@ -187,6 +201,6 @@ describe('infra: observability', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmDescription: 'Report workflows failed, timed out or were aborted',
     });
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(9);
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(10);
   });
 });

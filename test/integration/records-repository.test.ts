@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
 import type { LearnerBundle, LearningRecord } from '#shared/domain/records';
 import { LearningRecordSchema } from '#shared/domain/records';
+import { ALL_BUCKETS, learnerBucket } from '#shared/domain/shards';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 import { batch, course } from '../support/fixtures.ts';
 
@@ -53,11 +54,14 @@ describe('records repository against DynamoDB (dynalite)', () => {
     expect(await repository.getBatch('course-1', 'nope')).toBeUndefined();
   });
 
-  it('streams every learner once, in user id order, with all attempts, across page boundaries', async () => {
+  it('streams every learner once, bucket by bucket in user id order, with all attempts, across page boundaries', async () => {
     const learners = await collect(repository.learnerPages('course-1', 'batch-1', { withProfiles: false }));
     expect(learners).toHaveLength(150);
-    expect(learners.map((l) => l.enrolment.userId)).toEqual([...learners.map((l) => l.enrolment.userId)].sort());
-    for (const [i, learner] of learners.entries()) expect(learner.attempts).toHaveLength(i % 4);
+    const ids = learners.map((l) => l.enrolment.userId);
+    const expected = [...ids].sort((a, b) => learnerBucket(a) - learnerBucket(b) || a.localeCompare(b));
+    expect(ids).toEqual(expected);
+    expect(new Set(ids.map(learnerBucket)).size).toBeGreaterThan(10);
+    for (const learner of learners) expect(learner.attempts).toHaveLength(Number(learner.enrolment.userId.slice(1)) % 4);
     expect(pageCount).toBeGreaterThan(20);
     expect(learners[0]?.profile).toBeUndefined();
   });
@@ -65,7 +69,8 @@ describe('records repository against DynamoDB (dynalite)', () => {
   it('attaches profiles fetched in BatchGets of at most 100 when asked', async () => {
     const learners = await collect(repository.learnerPages('course-1', 'batch-1', { withProfiles: true }));
     expect(learners.every((l) => l.profile?.userId === l.enrolment.userId)).toBe(true);
-    expect(learners[1]?.profile?.state).toBe('Goa');
+    const u001 = learners.find((l) => l.enrolment.userId === 'u001');
+    expect(u001?.profile?.state).toBe('Goa');
   });
 
   it('keeps the latest consent by its own timestamp, whatever order events arrive in', async () => {
@@ -80,10 +85,21 @@ describe('records repository against DynamoDB (dynalite)', () => {
     await repository.putRecords(parse([consent(false, '2026-02-01T00:00:00Z')]));
     await repository.putRecords(parse([consent(true, '2026-01-01T00:00:00Z')]));
     const learners = await collect(repository.learnerPages('course-1', 'batch-1', { withProfiles: false }));
-    expect(learners[1]?.consent).toMatchObject({ given: false, at: '2026-02-01T00:00:00.000Z' });
+    expect(learners.find((l) => l.enrolment.userId === 'u001')?.consent).toMatchObject({
+      given: false,
+      at: '2026-02-01T00:00:00.000Z',
+    });
     await repository.putRecords(parse([consent(true, '2026-03-01T00:00:00Z')]));
     const again = await collect(repository.learnerPages('course-1', 'batch-1', { withProfiles: false }));
-    expect(again[1]?.consent?.given).toBe(true);
+    expect(again.find((l) => l.enrolment.userId === 'u001')?.consent?.given).toBe(true);
+  });
+
+  it('reads only the buckets asked for, and counts enrolments server-side', async () => {
+    const some = await collect(repository.learnerPages('course-1', 'batch-1', { withProfiles: false, buckets: [0, 1, 2] }));
+    expect(some.length).toBeGreaterThan(0);
+    expect(some.every((l) => learnerBucket(l.enrolment.userId) <= 2)).toBe(true);
+    expect(await repository.countEnrolments('course-1', 'batch-1', [0, 1, 2])).toBe(some.length);
+    expect(await repository.countEnrolments('course-1', 'batch-1', ALL_BUCKETS)).toBe(150);
   });
 
   it('yields nothing for a batch without enrolments', async () => {

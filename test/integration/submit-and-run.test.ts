@@ -79,8 +79,8 @@ describe('use case: request report, then the workflow steps, on real tables and 
     expect(stored?.sealedPassword).not.toContain('Secret123');
     await expect(submitReport({ ...input, password: 'Secret123' }, actor, deps())).rejects.toThrow(DuplicateRequestError);
 
-    const plan = await planExhaust({ requestId: request.id }, { requests, clock });
-    expect(plan.batches).toEqual([{ requestId: request.id, batchId: 'batch-1' }]);
+    const plan = await planExhaust({ requestId: request.id }, { requests, records, clock, learnersPerShard: 100_000 });
+    expect(plan.batches).toEqual([{ requestId: request.id, batchId: 'batch-1', sharded: false, shards: [] }]);
     const result = await assembleBatch(
       { requestId: request.id, batchId: 'batch-1' },
       { records, requests, store, sealer, clock },

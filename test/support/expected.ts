@@ -1,3 +1,5 @@
+import { learnerBucket } from '#shared/domain/shards';
+
 /**
  * Expected report rows computed straight from the raw demo records, written apart from the
  * report code (no imports from shared/reports) so the e2e tests check it against a second opinion.
@@ -38,8 +40,11 @@ function byKind(records: unknown[]) {
     course: (courseId: string) => raw.find((r) => r.kind === 'course' && r.courseId === courseId) as Raw,
     batch: (batchId: string) => raw.find((r) => r.kind === 'batch' && r.batchId === batchId) as Raw,
     user: (userId: string) => raw.find((r) => r.kind === 'user' && r.userId === userId),
+    // Files list learners bucket by bucket (see shared/domain/shards), by user id within a bucket.
     enrolments: (batchId: string) =>
-      raw.filter((r) => r.kind === 'enrolment' && r.batchId === batchId).sort((a, b) => (a.userId < b.userId ? -1 : 1)),
+      raw
+        .filter((r) => r.kind === 'enrolment' && r.batchId === batchId)
+        .sort((a, b) => learnerBucket(a.userId) - learnerBucket(b.userId) || (a.userId < b.userId ? -1 : 1)),
     attempts: (batchId: string, userId: string) =>
       raw.filter((r) => r.kind === 'attempt' && r.batchId === batchId && r.userId === userId),
     consents: (batchId: string, userId: string) =>

@@ -15,6 +15,7 @@ function memoryRecords(seed: LearningRecord[] = []) {
       throw new Error('not used');
     },
     getUsers: async () => new Map(),
+    countEnrolments: async () => 0,
     putRecords: async (records) => {
       written.push(...records);
     },

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { logger } from '#shared/adapters/observability';
+import { S3ReportStore } from '#shared/adapters/s3-report-store';
+import { requireEnv } from '#shared/config';
+import { writeShard } from '#shared/usecases/run-exhaust';
+import { clock, recordsFromEnv, requestsFromEnv } from './deps.ts';
+
+const deps = {
+  records: recordsFromEnv(),
+  requests: requestsFromEnv(),
+  store: new S3ReportStore(requireEnv('REPORTS_BUCKET')),
+  clock,
+};
+const Input = z.object({
+  requestId: z.string().min(1),
+  batchId: z.string().min(1),
+  shard: z.number().int().nonnegative(),
+  buckets: z.array(z.number().int().nonnegative()).min(1),
+});
+
+/** Workflow step WriteShard: one shard of a huge batch, as a CSV part for AssembleBatch. */
+export const handler = async (event: unknown) => {
+  const input = Input.parse(event);
+  const started = Date.now();
+  const result = await writeShard(input, deps);
+  logger.info('Shard written', {
+    reportRequestId: input.requestId,
+    batchId: input.batchId,
+    shard: input.shard,
+    rows: result.rows,
+    ms: Date.now() - started,
+  });
+  return result;
+};
