@@ -49,6 +49,8 @@ export interface LocalStack {
   env: Record<string, string>;
   template: CfnTemplate;
   stepFunctions: LocalStepFunctions;
+  /** How often each Task state ran, by state name: what path executions took. */
+  taskInvocations: Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -82,8 +84,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const taskHandlers: TaskHandlers = {};
   const definition = stateMachineDefinition(template);
   const taskStates = collectTaskStates(definition);
+  const taskInvocations = new Map<string, number>();
   for (const [stateName, resource] of taskStates) {
     taskHandlers[stateName] = (input) => {
+      taskInvocations.set(stateName, (taskInvocations.get(stateName) ?? 0) + 1);
       const logicalId = resource.slice(resource.lastIndexOf(':') + 1);
       const handler = handlerOf.get(logicalId);
       if (!handler) throw new Error(`No local handler for ${logicalId}`);
@@ -118,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     env,
     template,
     stepFunctions,
+    taskInvocations,
     stop: async () => {
       for (const server of started.reverse()) await server.stop();
       if (temporary) rmSync(dataDir, { recursive: true, force: true });

@@ -46,8 +46,8 @@ export interface ReportBody {
 }
 
 /** The local stack over HTTP with the demo course seeded, as a dashboard would see it. */
-export async function startService(learners = 320): Promise<Service> {
-  const stack = await startLocalStack();
+export async function startService(learners = 320, envOverrides?: Record<string, string>): Promise<Service> {
+  const stack = await startLocalStack({ envOverrides });
   const records = new DynamoRecordsRepository(stack.env.RECORDS_TABLE as string);
   await seedDemoData(records, learners);
   const tokens = {
