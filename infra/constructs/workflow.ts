@@ -138,26 +138,22 @@ export class Workflow extends Construct {
     const batchFailed = new Pass(this, STATE_NAMES.batchFailed, {
       parameters: { 'batchId.$': '$.batchId', 'failure.$': '$.failure' },
     });
-    const assemble = withRetry(
-      new LambdaInvoke(this, STATE_NAMES.assemble, {
-        lambdaFunction: assembleFn,
-        payloadResponseOnly: true,
-        taskTimeout: Timeout.duration(Duration.minutes(15)),
-        payload: TaskInput.fromObject({
-          requestId: JsonPath.stringAt('$.requestId'),
-          batchId: JsonPath.stringAt('$.batchId'),
-          parts: JsonPath.listAt('$.parts'),
+    // One assembly step per path: from the shards' parts, or straight from the learners.
+    const assembleStep = (id: string, withParts: boolean) =>
+      withRetry(
+        new LambdaInvoke(this, id, {
+          lambdaFunction: assembleFn,
+          payloadResponseOnly: true,
+          taskTimeout: Timeout.duration(Duration.minutes(15)),
+          payload: TaskInput.fromObject({
+            requestId: JsonPath.stringAt('$.requestId'),
+            batchId: JsonPath.stringAt('$.batchId'),
+            ...(withParts ? { parts: JsonPath.listAt('$.parts') } : {}),
+          }),
         }),
-      }),
-    ).addCatch(batchFailed, { resultPath: '$.failure' });
-    const assembleUnsharded = withRetry(
-      new LambdaInvoke(this, `${STATE_NAMES.assemble}Whole`, {
-        lambdaFunction: assembleFn,
-        payloadResponseOnly: true,
-        taskTimeout: Timeout.duration(Duration.minutes(15)),
-        payload: TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), batchId: JsonPath.stringAt('$.batchId') }),
-      }),
-    ).addCatch(batchFailed, { resultPath: '$.failure' });
+      ).addCatch(batchFailed, { resultPath: '$.failure' });
+    const assemble = assembleStep(STATE_NAMES.assemble, true);
+    const assembleUnsharded = assembleStep(`${STATE_NAMES.assemble}Whole`, false);
 
     const writeShards = new MapState(this, STATE_NAMES.writeShards, {
       itemsPath: '$.shards',
