@@ -54,12 +54,16 @@ export class DynamoRequestsRepository implements RequestsRepository {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: lockKey(lock.dedupeKey), ConsistentRead: true }),
-    );
-    if (!out.Item) return this.acquireLock(lock, now);
-    const { pk: _pk, ...holder } = out.Item;
-    return { acquired: false as const, holder: holder as RequestLock };
+    const holder = await this.getLock(lock.dedupeKey);
+    if (!holder) return this.acquireLock(lock, now);
+    return { acquired: false as const, holder };
+  }
+
+  async getLock(dedupeKey: string): Promise<RequestLock | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: lockKey(dedupeKey), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { pk: _pk, ...lock } = out.Item;
+    return lock as RequestLock;
   }
 
   async replaceLock(lock: RequestLock, staleRequestId: string): Promise<boolean> {

@@ -28,6 +28,8 @@ export interface RecordsRepository {
 export interface RequestLock {
   dedupeKey: string;
   requestId: string;
+  /** When it was taken: until the request item is written, a young lock is still busy. */
+  takenAt: string;
   expiresAt: string;
 }
 
@@ -44,6 +46,7 @@ export interface RequestsRepository {
   /** Takes over a lock from a holder known to be finished or gone; false if someone else got it first. */
   replaceLock(lock: RequestLock, staleRequestId: string): Promise<boolean>;
   releaseLock(dedupeKey: string, requestId: string): Promise<void>;
+  getLock(dedupeKey: string): Promise<RequestLock | undefined>;
   create(request: ReportRequest): Promise<void>;
   get(id: string): Promise<ReportRequest | undefined>;
   setExecution(id: string, executionArn: string, now: Date): Promise<void>;

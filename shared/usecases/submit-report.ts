@@ -93,10 +93,18 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
   };
   try {
     await deps.requests.create(request);
+    // Belt and braces: if this call stalled so long that its lock was taken over, the newer
+    // request runs and this one stops here.
+    const lock = await deps.requests.getLock(key);
+    if (lock?.requestId !== id) {
+      await deps.requests.finish(id, 'FAILED', 'Superseded by an identical request', deps.clock.now());
+      throw new DuplicateRequestError(lock?.requestId ?? id);
+    }
     const executionArn = await deps.workflow.start(id);
     await deps.requests.setExecution(id, executionArn, deps.clock.now());
     return { ...request, executionArn };
   } catch (error) {
+    if (error instanceof DuplicateRequestError) throw error;
     // Nothing may stay stuck: a request that could not start ends FAILED and frees its lock.
     await deps.requests.finish(id, 'FAILED', 'The report workflow could not be started', deps.clock.now()).catch(() => false);
     await deps.requests.releaseLock(key, id).catch(() => undefined);
@@ -105,13 +113,22 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
 }
 
 async function takeLock(key: string, requestId: string, now: Date, deps: SubmitReportDeps): Promise<void> {
-  const lock = { dedupeKey: key, requestId, expiresAt: new Date(now.getTime() + LOCK_TTL_MS).toISOString() };
+  const lock = {
+    dedupeKey: key,
+    requestId,
+    takenAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + LOCK_TTL_MS).toISOString(),
+  };
   const first = await deps.requests.acquireLock(lock, now);
   if (first.acquired) return;
 
   // The lock is written before the request, so a crash can leave a lock whose request is missing,
-  // ended, or never started. Such a lock is free.
+  // ended, or never started. Such a lock is free, except that a request may be missing only
+  // because its lock was taken a moment ago and it is being written now.
   const holder = await deps.requests.get(first.holder.requestId);
+  if (!holder && now.getTime() - new Date(first.holder.takenAt ?? 0).getTime() < START_GRACE_MS) {
+    throw new DuplicateRequestError(first.holder.requestId);
+  }
   if (holder && isActive(holder.status)) {
     const neverStarted =
       holder.status === 'SUBMITTED' &&

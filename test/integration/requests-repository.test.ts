@@ -33,7 +33,7 @@ afterAll(async () => emulators?.stop());
 
 describe('requests repository against DynamoDB (dynalite)', () => {
   it('lets exactly one of two racing requests take a lock', async () => {
-    const lock = (requestId: string) => ({ dedupeKey: 'race', requestId, expiresAt: later(60_000) });
+    const lock = (requestId: string) => ({ dedupeKey: 'race', requestId, takenAt: now.toISOString(), expiresAt: later(60_000) });
     const results = await Promise.all([requests.acquireLock(lock('r1'), now), requests.acquireLock(lock('r2'), now)]);
     expect(results.filter((r) => r.acquired)).toHaveLength(1);
     const loser = results.find((r) => !r.acquired);
@@ -41,23 +41,52 @@ describe('requests repository against DynamoDB (dynalite)', () => {
   });
 
   it('treats an expired lock as free, and releases only its own lock', async () => {
-    await requests.acquireLock({ dedupeKey: 'exp', requestId: 'old', expiresAt: later(-1) }, now);
-    expect((await requests.acquireLock({ dedupeKey: 'exp', requestId: 'new', expiresAt: later(60_000) }, now)).acquired).toBe(
-      true,
-    );
+    await requests.acquireLock({ dedupeKey: 'exp', requestId: 'old', takenAt: now.toISOString(), expiresAt: later(-1) }, now);
+    expect(
+      (
+        await requests.acquireLock(
+          { dedupeKey: 'exp', requestId: 'new', takenAt: now.toISOString(), expiresAt: later(60_000) },
+          now,
+        )
+      ).acquired,
+    ).toBe(true);
     await requests.releaseLock('exp', 'old');
-    const held = await requests.acquireLock({ dedupeKey: 'exp', requestId: 'third', expiresAt: later(60_000) }, now);
-    expect(held).toEqual({ acquired: false, holder: { dedupeKey: 'exp', requestId: 'new', expiresAt: later(60_000) } });
-    await requests.releaseLock('exp', 'new');
-    expect((await requests.acquireLock({ dedupeKey: 'exp', requestId: 'third', expiresAt: later(60_000) }, now)).acquired).toBe(
-      true,
+    const held = await requests.acquireLock(
+      { dedupeKey: 'exp', requestId: 'third', takenAt: now.toISOString(), expiresAt: later(60_000) },
+      now,
     );
+    expect(held).toEqual({
+      acquired: false,
+      holder: { dedupeKey: 'exp', requestId: 'new', takenAt: now.toISOString(), expiresAt: later(60_000) },
+    });
+    await requests.releaseLock('exp', 'new');
+    expect(
+      (
+        await requests.acquireLock(
+          { dedupeKey: 'exp', requestId: 'third', takenAt: now.toISOString(), expiresAt: later(60_000) },
+          now,
+        )
+      ).acquired,
+    ).toBe(true);
   });
 
   it('replaces a stale lock only while the stale holder still has it', async () => {
-    await requests.acquireLock({ dedupeKey: 'stale', requestId: 'gone', expiresAt: later(60_000) }, now);
-    expect(await requests.replaceLock({ dedupeKey: 'stale', requestId: 'a', expiresAt: later(60_000) }, 'gone')).toBe(true);
-    expect(await requests.replaceLock({ dedupeKey: 'stale', requestId: 'b', expiresAt: later(60_000) }, 'gone')).toBe(false);
+    await requests.acquireLock(
+      { dedupeKey: 'stale', requestId: 'gone', takenAt: now.toISOString(), expiresAt: later(60_000) },
+      now,
+    );
+    expect(
+      await requests.replaceLock(
+        { dedupeKey: 'stale', requestId: 'a', takenAt: now.toISOString(), expiresAt: later(60_000) },
+        'gone',
+      ),
+    ).toBe(true);
+    expect(
+      await requests.replaceLock(
+        { dedupeKey: 'stale', requestId: 'b', takenAt: now.toISOString(), expiresAt: later(60_000) },
+        'gone',
+      ),
+    ).toBe(false);
   });
 
   it('moves a request through its statuses, ends it once, and drops the sealed password', async () => {

@@ -105,16 +105,44 @@ describe('use case: request report, then the workflow steps, on real tables and 
     expect(await requests.get(again.id)).toMatchObject({ status: 'FAILED', error: 'Report generation timed out' });
   });
 
-  it('treats a lock whose request never got written (a crash between writes) as free', async () => {
+  it('holds a fresh lock whose request is still being written, and frees it once that is overdue (a crash)', async () => {
     tick();
     const key = dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1']);
+    const takenAt = now.toISOString();
     await requests.acquireLock(
-      { dedupeKey: key, requestId: 'crashed-before-create', expiresAt: '2099-01-01T00:00:00.000Z' },
+      { dedupeKey: key, requestId: 'being-written', takenAt, expiresAt: '2099-01-01T00:00:00.000Z' },
       now,
     );
+    tick();
+    await expect(submitReport(input, actor, deps())).rejects.toThrow(DuplicateRequestError);
+    tick(START_GRACE_MS);
     const request = await submitReport(input, actor, deps());
     expect(request.status).toBe('SUBMITTED');
     await markExhaustFailed({ requestId: request.id }, { requests, clock });
+  });
+
+  it('stops a request whose lock was taken over while it stalled, so only the newer one runs', async () => {
+    tick();
+    const key = dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1']);
+    const before = started.length;
+    // A sealer that stalls long enough for an identical request to take the lock meanwhile.
+    const stalling = {
+      seal: async (password: string, id: string) => {
+        await requests.replaceLock(
+          { dedupeKey: key, requestId: 'newer', takenAt: now.toISOString(), expiresAt: '2099-01-01T00:00:00.000Z' },
+          id,
+        );
+        return sealer.seal(password, id);
+      },
+      open: sealer.open.bind(sealer),
+    };
+    const error = await submitReport({ ...input, password: 'Secret123' }, actor, { ...deps(), sealer: stalling }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DuplicateRequestError);
+    expect((error as DuplicateRequestError).existingRequestId).toBe('newer');
+    expect(started.length).toBe(before);
+    await requests.releaseLock(key, 'newer');
   });
 
   it('fails a request whose workflow never started, once past the grace period, and accepts the new one', async () => {
