@@ -56,6 +56,9 @@ export class ExhaustFunction extends NodejsFunction {
         platform: 'node',
         mainFields: ['module', 'main'],
         minify: true,
+        // Error class names are the Step Functions error names and decide which messages a
+        // requester sees (domain/failure-message.ts): minifying them away would hide every reason.
+        keepNames: true,
         sourceMap: true,
         // Bundle the SDK too: the versions we test are the versions that run.
         externalModules: [],

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,15 +15,18 @@ const run = promisify(execFile);
  * archiver (CommonJS) crashes this load with "Dynamic require of fs".
  */
 describe('infra: bundled handlers', () => {
-  const bundle = async (banner: string | undefined) => {
+  /** esbuild with the options the house construct gives NodejsFunction (minified, names kept). */
+  const bundle = async (banner: string | undefined, entry = 'functions/workflow/assemble-batch.ts') => {
     const outfile = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'index.mjs');
     await build({
-      entryPoints: ['functions/workflow/assemble-batch.ts'],
+      entryPoints: [entry],
       bundle: true,
       platform: 'node',
       format: 'esm',
       target: 'node22',
       mainFields: ['module', 'main'],
+      minify: true,
+      keepNames: true,
       outfile,
       logLevel: 'silent',
       ...(banner ? { banner: { js: banner } } : {}),
@@ -49,6 +52,22 @@ describe('infra: bundled handlers', () => {
   it('loads with the banner the house construct adds', async () => {
     const { stdout } = await load(await bundle(ESM_REQUIRE_BANNER));
     expect(stdout.trim()).toBe('function');
+  });
+
+  it('keeps error class names through minification, since failure messages depend on them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'names-'));
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(
+      entry,
+      `import { ExhaustFailedError } from '${process.cwd()}/shared/domain/errors.ts';\nexport const handler = () => new ExhaustFailedError('x').name;`,
+    );
+    const file = await bundle(ESM_REQUIRE_BANNER, entry);
+    const { stdout } = await run(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `console.log((await import(${JSON.stringify(file)})).handler())`,
+    ]);
+    expect(stdout.trim()).toBe('ExhaustFailedError');
   });
 
   it('would crash without it (so the banner is what makes it work)', async () => {
