@@ -7,6 +7,7 @@ import {
   PutCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../domain/errors.ts';
 import type { RecordsRepository } from '../domain/ports.ts';
 import type {
   AttemptRecord,
@@ -199,7 +200,12 @@ export class DynamoRecordsRepository implements RecordsRepository {
   }
 
   async putRecords(records: LearningRecord[]): Promise<void> {
-    const plain = records.filter((r) => r.kind !== 'consent');
+    // Courses and batches are few and carry who may read a batch: each is written only if it is
+    // new or already belongs to the same organisation, whatever raced the use case's own check.
+    for (const record of records) {
+      if (record.kind === 'course' || record.kind === 'batch') await this.putOwned(record);
+    }
+    const plain = records.filter((r) => r.kind !== 'consent' && r.kind !== 'course' && r.kind !== 'batch');
     for (let i = 0; i < plain.length; i += BATCH_WRITE_LIMIT) {
       // Later records with the same key win, as they would with one PutItem each.
       const chunk = new Map<string, Item>();
@@ -210,6 +216,26 @@ export class DynamoRecordsRepository implements RecordsRepository {
       await this.batchWrite([...chunk.values()]);
     }
     for (const record of records) if (record.kind === 'consent') await this.putConsent(record);
+  }
+
+  private async putOwned(record: Extract<LearningRecord, { org: string }>): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keysOf(record), ...record },
+          ConditionExpression: 'attribute_not_exists(pk) OR org = :org',
+          ExpressionAttributeValues: { ':org': record.org },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ValidationError('A record belongs to another organisation; nothing more was written', [
+          { path: `${record.kind}Id`, message: 'belongs to another organisation' },
+        ]);
+      }
+      throw error;
+    }
   }
 
   /** Consent is latest-wins by its own timestamp, so an old event replayed cannot undo a withdrawal. */

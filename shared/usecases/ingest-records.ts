@@ -58,10 +58,32 @@ export async function ingestRecords(
     positions.push(index + offset);
   });
 
+  // Ids are global: a record may never take over a course, batch or user of another organisation.
+  const storedUsers = await deps.records.getUsers([...new Set(valid.flatMap((r) => ('userId' in r ? [r.userId] : [])))]);
+  for (const [index, record] of valid.entries()) {
+    const at = `records[${positions[index]}]`;
+    const existing =
+      record.kind === 'course'
+        ? await cachedCourse(record.courseId, cache, deps.records)
+        : record.kind === 'batch'
+          ? await cachedBatch(record.courseId, record.batchId, cache, deps.records)
+          : record.kind === 'user'
+            ? storedUsers.get(record.userId)
+            : undefined;
+    if (existing && 'org' in record && existing.org !== record.org) {
+      issues.push({
+        path: `${at}.${record.kind === 'user' ? 'userId' : `${record.kind}Id`}`,
+        message: 'belongs to another organisation',
+      });
+    }
+  }
+
   // Parents written in this same call count as existing.
+  const usersHere = new Map<string, string>();
   for (const record of valid) {
     if (record.kind === 'course') cache.courses.set(record.courseId, record);
     if (record.kind === 'batch') cache.batches.set(`${record.courseId}/${record.batchId}`, record);
+    if (record.kind === 'user') usersHere.set(record.userId, record.org);
   }
 
   for (const [index, record] of valid.entries()) {
@@ -80,8 +102,13 @@ export async function ingestRecords(
         issues.push({ path: `${at}.batchId`, message: `batch ${record.batchId} of course ${record.courseId} does not exist` });
         continue;
       }
-      if (options.org && batch.org !== options.org)
+      if (options.org && batch.org !== options.org) {
         issues.push({ path: `${at}.batchId`, message: 'is not in your organisation' });
+      }
+      const userOrg = usersHere.get(record.userId) ?? storedUsers.get(record.userId)?.org;
+      if (userOrg !== undefined && userOrg !== batch.org) {
+        issues.push({ path: `${at}.userId`, message: "belongs to another organisation than the batch's" });
+      }
       if (record.kind === 'attempt') {
         const course = await cachedCourse(record.courseId, cache, deps.records);
         const assessment = course && outlineCourse(course).assessments.find((a) => a.id === record.assessmentId);

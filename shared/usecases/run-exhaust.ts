@@ -186,9 +186,14 @@ export async function* exhaustRows(
   context: BatchContext,
   pages: AsyncIterable<LearnerBundle[]> | Iterable<LearnerBundle[]>,
 ): AsyncIterable<Cell[][]> {
+  const org = context.batch.org;
   for await (const page of pages) {
     const rows: Cell[][] = [];
-    for (const learner of page) for (const row of definition.rows(context, learner)) rows.push(row);
+    for (const learner of page) {
+      // A profile of another organisation never reaches a file, whatever the records say.
+      const own = learner.profile === undefined || learner.profile.org === org ? learner : { ...learner, profile: undefined };
+      for (const row of definition.rows(context, own)) rows.push(row);
+    }
     yield rows;
   }
 }

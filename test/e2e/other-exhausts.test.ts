@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeList } from '#shared/exhaust/list-encoding';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
+import { issueLocalToken } from '../../infra/local/dev-auth.ts';
 import { expectedQuestionSet, expectedUserProfile } from '../support/expected.ts';
 import { download, openZip, type ReportBody, readCsv, type Service, startService } from '../support/local-service.ts';
 
@@ -135,5 +136,80 @@ describe('e2e: question set responses exhaust', () => {
     const file = files.get(DEMO.batches.empty);
     expect(file?.header[0]).toBe('Collection Id');
     expect(file?.rows).toEqual([]);
+  });
+});
+
+describe('e2e: ingesting learning records over HTTP', () => {
+  const user = { kind: 'user', org: DEMO.org, userId: 'new-learner-1', name: 'Nandini Rao', state: 'Goa' };
+
+  it('needs the records/write scope', async () => {
+    const response = await service.call('POST', '/v1/records', service.tokens.creator, { records: [user] });
+    expect(response.status).toBe(403);
+  });
+
+  it('writes valid records of the caller’s organisation, all or nothing on validation', async () => {
+    const writer = await issueLocalToken({ sub: DEMO.creator, org: DEMO.org, scope: 'records/write' });
+    const ok = await service.call<{ written: number }>('POST', '/v1/records', writer, {
+      records: [
+        user,
+        {
+          kind: 'enrolment',
+          courseId: DEMO.courseId,
+          batchId: DEMO.batches.empty,
+          userId: user.userId,
+          enrolledAt: '2026-11-01T09:00:00Z',
+        },
+      ],
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.written).toBe(2);
+    expect((await service.records.getUsers([user.userId])).get(user.userId)?.name).toBe('Nandini Rao');
+
+    const bad = await service.call<{ error: { issues: { path: string }[] } }>('POST', '/v1/records', writer, {
+      records: [
+        { ...user, name: 'Changed' },
+        { kind: 'user', org: DEMO.org, userId: 'bad#id', name: 'X' },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues.map((i) => i.path)).toContain('records[1].userId');
+    expect((await service.records.getUsers([user.userId])).get(user.userId)?.name).toBe('Nandini Rao');
+  });
+
+  it("refuses to take over another organisation's course or to enrol its learners", async () => {
+    const intruder = await issueLocalToken({ sub: 'intruder', org: DEMO.otherOrg.org, scope: 'records/write' });
+    const takeover = await service.call<{ error: { issues: { path: string; message: string }[] } }>(
+      'POST',
+      '/v1/records',
+      intruder,
+      {
+        records: [
+          {
+            kind: 'course',
+            org: DEMO.otherOrg.org,
+            courseId: DEMO.courseId,
+            name: 'Mine now',
+            creatorId: 'intruder',
+            children: [{ type: 'content', id: 'c', name: 'c' }],
+          },
+        ],
+      },
+    );
+    expect(takeover.status).toBe(400);
+    expect(takeover.body.error.issues[0]).toEqual({ path: 'records[0].courseId', message: 'belongs to another organisation' });
+    expect((await service.records.getCourse(DEMO.courseId))?.creatorId).toBe(DEMO.creator);
+
+    const poach = await service.call('POST', '/v1/records', intruder, {
+      records: [
+        {
+          kind: 'enrolment',
+          courseId: DEMO.otherOrg.courseId,
+          batchId: DEMO.otherOrg.batchId,
+          userId: 'user-0001',
+          enrolledAt: '2026-11-01T09:00:00Z',
+        },
+      ],
+    });
+    expect(poach.status).toBe(400);
   });
 });

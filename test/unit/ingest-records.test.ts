@@ -14,7 +14,8 @@ function memoryRecords(seed: LearningRecord[] = []) {
     learnerPages: () => {
       throw new Error('not used');
     },
-    getUsers: async () => new Map(),
+    getUsers: async (ids) =>
+      new Map(written.flatMap((r) => (r.kind === 'user' && ids.includes(r.userId) ? [[r.userId, r] as const] : []))),
     countEnrolments: async () => 0,
     putRecords: async (records) => {
       written.push(...records);
@@ -73,6 +74,33 @@ describe('use case: ingest records', () => {
       expect.arrayContaining(['records[1].userId', 'records[1].email', 'records[2].batchId', 'records[3].assessmentId']),
     );
     expect(written).toHaveLength(2);
+  });
+
+  it('refuses to take over a course, batch or user of another organisation', async () => {
+    const { repository, written } = memoryRecords([
+      course,
+      batch,
+      { kind: 'user', org: 'org-2', userId: 'theirs', name: 'Them' },
+    ]);
+    const error = (await ingestRecords(
+      [
+        { ...course, org: 'org-2', creatorId: 'intruder' },
+        { ...batch, org: 'org-2' },
+        { kind: 'user', org: 'org-1', userId: 'theirs', name: 'Renamed' },
+        { kind: 'enrolment', courseId: 'course-1', batchId: 'batch-1', userId: 'theirs', enrolledAt: '2026-01-02T10:00:00Z' },
+      ],
+      { records: repository },
+    ).catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'records[0].courseId', message: 'belongs to another organisation' },
+        { path: 'records[1].batchId', message: 'belongs to another organisation' },
+        { path: 'records[2].userId', message: 'belongs to another organisation' },
+        { path: 'records[3].userId', message: "belongs to another organisation than the batch's" },
+      ]),
+    );
+    expect(written).toHaveLength(3);
   });
 
   it("refuses records of another organisation than the caller's", async () => {
