@@ -1,3 +1,4 @@
+import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
 import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
 import { S3ReportStore } from '#shared/adapters/s3-report-store';
 import { requireEnv, requireNumberEnv } from '#shared/config';
@@ -8,6 +9,7 @@ import type { ReadReportsDeps } from '#shared/usecases/read-reports';
 export function readDepsFromEnv(): ReadReportsDeps {
   return {
     requests: new DynamoRequestsRepository(requireEnv('REQUESTS_TABLE')),
+    records: new DynamoRecordsRepository(requireEnv('RECORDS_TABLE')),
     store: new S3ReportStore(requireEnv('REPORTS_BUCKET')),
     clock: systemClock,
     retentionDays: requireNumberEnv('REPORT_RETENTION_DAYS'),

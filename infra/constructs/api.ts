@@ -41,6 +41,8 @@ export class Api extends Construct {
     const readFn = (fnId: string, entry: string, description: string) => {
       const fn = new ExhaustFunction(this, fnId, { entry, description })
         .bindTable(storage.requests, 'REQUESTS_TABLE', 'read')
+        // Courses and batches say who may see a request besides its requester.
+        .bindTable(storage.records, 'RECORDS_TABLE', 'read')
         .bindBucket(storage.reports, 'REPORTS_BUCKET', 'read', 'reports/');
       fn.addEnvironment('REPORT_RETENTION_DAYS', String(props.retentionDays));
       return fn;

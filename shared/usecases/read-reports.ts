@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { NotFoundError } from '../domain/errors.ts';
-import type { Clock, ReportStore, RequestsRepository } from '../domain/ports.ts';
-import { Id } from '../domain/records.ts';
+import { outlineCourse } from '../domain/course-structure.ts';
+import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import type { Clock, RecordsRepository, ReportStore, RequestsRepository } from '../domain/ports.ts';
+import { type BatchRecord, type CourseRecord, Id } from '../domain/records.ts';
 import { downloadFileName, type ReportRequest, type VisibleStatus, visibleStatus } from '../domain/report-request.ts';
+import { reportDefinition } from '../reports/catalogue.ts';
 import type { Actor, ReportType } from '../reports/report-definition.ts';
 
 /** Sunbird re-signs links on every read with a 30-minute expiry; so do we. */
@@ -39,6 +41,7 @@ export interface ReportView {
 
 export interface ReadReportsDeps {
   requests: RequestsRepository;
+  records: RecordsRepository;
   store: ReportStore;
   clock: Clock;
   retentionDays: number;
@@ -46,14 +49,60 @@ export interface ReadReportsDeps {
 
 export const ListReportsQuery = z.strictObject({ courseId: Id, batchId: Id.optional() });
 
-/** One request as its requester's org sees it, with fresh download links for finished files. */
+/** Requests looked at per list, of which those the caller may read are kept. */
+const LIST_SCAN = 50;
+
+/**
+ * Who may see a request and its files: whoever asked for it, and anyone who may ask for the same
+ * report on every one of its batches (creator of the course or batch, mentors where the report
+ * allows). Caches course and batch reads across one call.
+ */
+class ReadAccess {
+  private readonly courses = new Map<string, Promise<CourseRecord | undefined>>();
+  private readonly batches = new Map<string, Promise<BatchRecord | undefined>>();
+
+  constructor(
+    private readonly actor: Actor,
+    private readonly records: RecordsRepository,
+  ) {}
+
+  async mayRead(request: ReportRequest): Promise<boolean> {
+    if (request.org !== this.actor.org) return false;
+    if (request.requestedBy === this.actor.userId) return true;
+    const course = await this.course(request.courseId);
+    if (!course) return false;
+    const outline = outlineCourse(course);
+    const definition = reportDefinition(request.type);
+    for (const batchId of request.batchIds) {
+      const batch = await this.batch(request.courseId, batchId);
+      if (!batch || !definition.mayRequest(this.actor, { outline, batch })) return false;
+    }
+    return true;
+  }
+
+  private course(courseId: string) {
+    if (!this.courses.has(courseId)) this.courses.set(courseId, this.records.getCourse(courseId));
+    return this.courses.get(courseId) as Promise<CourseRecord | undefined>;
+  }
+
+  private batch(courseId: string, batchId: string) {
+    const key = `${courseId}/${batchId}`;
+    if (!this.batches.has(key)) this.batches.set(key, this.records.getBatch(courseId, batchId));
+    return this.batches.get(key) as Promise<BatchRecord | undefined>;
+  }
+}
+
+/** One request, with fresh download links for finished files, if the caller may see it. */
 export async function getReport(id: string, actor: Actor, deps: ReadReportsDeps): Promise<ReportView> {
   const request = await deps.requests.get(id);
   if (!request || request.org !== actor.org) throw new NotFoundError(`Report request ${id} not found`);
+  if (!(await new ReadAccess(actor, deps.records).mayRead(request))) {
+    throw new ForbiddenError(`You may not see report request ${id}`);
+  }
   return toView(request, deps);
 }
 
-/** The last ten requests for a course (optionally one batch of it), newest first. */
+/** The last ten requests for a course (optionally one batch of it) the caller may see, newest first. */
 export async function listReports(
   query: z.infer<typeof ListReportsQuery>,
   actor: Actor,
@@ -63,9 +112,15 @@ export async function listReports(
     org: actor.org,
     courseId: query.courseId,
     batchId: query.batchId,
-    limit: LIST_LIMIT,
+    limit: LIST_SCAN,
   });
-  return Promise.all(requests.map((request) => toView(request, deps)));
+  const access = new ReadAccess(actor, deps.records);
+  const visible: ReportRequest[] = [];
+  for (const request of requests) {
+    if (visible.length === LIST_LIMIT) break;
+    if (await access.mayRead(request)) visible.push(request);
+  }
+  return Promise.all(visible.map((request) => toView(request, deps)));
 }
 
 async function toView(request: ReportRequest, deps: ReadReportsDeps): Promise<ReportView> {

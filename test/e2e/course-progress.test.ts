@@ -139,6 +139,22 @@ describe('e2e: course progress exhaust over HTTP', () => {
     expect(stranger.body.error.code).toBe('Forbidden');
   });
 
+  it('shows a request and its links only to who may ask for that report: not to a stranger of the same org', async () => {
+    const path = `/v1/reports/${finished.id}`;
+    expect((await service.call('GET', path, service.tokens.creator)).status).toBe(200);
+    // The mentor of the live batch may ask for its course progress, so may see this one.
+    expect((await service.call('GET', path, service.tokens.mentor)).status).toBe(200);
+    expect((await service.call('GET', path, service.tokens.stranger)).status).toBe(403);
+    expect((await service.call('GET', path, service.tokens.otherOrgCreator)).status).toBe(404);
+    const list = await service.call<{ requests: unknown[] }>(
+      'GET',
+      `/v1/reports?courseId=${DEMO.courseId}`,
+      service.tokens.stranger,
+    );
+    expect(list.status).toBe(200);
+    expect(list.body.requests).toEqual([]);
+  });
+
   it('answers bad input with a 4xx naming the reason, and writes nothing', async () => {
     const before = await service.call<{ requests: unknown[] }>(
       'GET',

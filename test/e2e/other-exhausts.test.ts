@@ -139,6 +139,23 @@ describe('e2e: question set responses exhaust', () => {
   });
 });
 
+describe('e2e: who sees which requests', () => {
+  it("hides the creator's user profile requests from a mentor, who still sees the question set ones", async () => {
+    const asCreator = await service.call<{ requests: { type: string }[] }>(
+      'GET',
+      `/v1/reports?courseId=${DEMO.courseId}`,
+      service.tokens.creator,
+    );
+    const asMentor = await service.call<{ requests: { type: string }[] }>(
+      'GET',
+      `/v1/reports?courseId=${DEMO.courseId}`,
+      service.tokens.mentor,
+    );
+    expect(new Set(asCreator.body.requests.map((r) => r.type))).toEqual(new Set(['user-profile', 'question-set']));
+    expect(new Set(asMentor.body.requests.map((r) => r.type))).toEqual(new Set(['question-set']));
+  });
+});
+
 describe('e2e: ingesting learning records over HTTP', () => {
   const user = { kind: 'user', org: DEMO.org, userId: 'new-learner-1', name: 'Nandini Rao', state: 'Goa' };
 
