@@ -16,7 +16,7 @@ export const handler = async (event: unknown) => {
   // The Cause may hold a raw error message: log only its type.
   logger.warn('Report failed', { reportRequestId: input.requestId, errorType: input.error?.Error });
   const outcome = await markExhaustFailed(input, { requests, clock });
-  metrics.addMetric('ReportFailed', MetricUnit.Count, 1);
+  if (outcome.changed) metrics.addMetric('ReportFailed', MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
   return outcome;
 };

@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Chain,
@@ -205,6 +207,23 @@ export class Workflow extends Construct {
         level: LogLevel.ERROR,
         includeExecutionData: false,
       },
+    });
+
+    // The safety net: executions that time out, are stopped, or fail past every Catch still end
+    // their request FAILED (the handler leaves requests that already ended alone).
+    const onEndedFn = new ExhaustFunction(this, 'OnExecutionEndedFn', {
+      entry: 'functions/workflow/on-execution-ended.ts',
+      description: 'Ends the request of an execution that failed, timed out or was aborted',
+    }).bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
+    this.functions.push(onEndedFn);
+    new Rule(this, 'ExecutionEnded', {
+      description: 'Report workflow executions that ended FAILED, TIMED_OUT or ABORTED',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [this.stateMachine.stateMachineArn], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      targets: [new LambdaFunction(onEndedFn, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
     });
   }
 }

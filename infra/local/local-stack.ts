@@ -10,6 +10,7 @@ import { invokeLikeLambda, type LocalHandler } from './lambda-context.ts';
 import { type LocalStepFunctions, startLocalStepFunctions, type TaskHandlers } from './sfn-server.ts';
 import {
   type CfnTemplate,
+  executionEndedRules,
   functionEntries,
   httpRoutes,
   localFunctionArn,
@@ -81,10 +82,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // The local SFN endpoint must be known before handlers load: they read their config at import.
   const handlerOf = new Map<string, LocalHandler>();
+  const taskInvocations = new Map<string, number>();
   const taskHandlers: TaskHandlers = {};
   const definition = stateMachineDefinition(template);
   const taskStates = collectTaskStates(definition);
-  const taskInvocations = new Map<string, number>();
   for (const [stateName, resource] of taskStates) {
     taskHandlers[stateName] = (input) => {
       taskInvocations.set(stateName, (taskInvocations.get(stateName) ?? 0) + 1);
@@ -94,10 +95,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return invokeLikeLambda(handler, logicalId, input);
     };
   }
+  // EventBridge's part: executions that end badly reach the stack's rule target, as on AWS.
+  const rules = executionEndedRules(template);
   const stepFunctions = await startLocalStepFunctions({
     definition,
     handlers: taskHandlers,
     stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+    onExecutionEnd: async (execution) => {
+      for (const rule of rules.filter((r) => r.statuses.includes(execution.status))) {
+        const handler = handlerOf.get(rule.functionLogicalId);
+        if (!handler) continue;
+        taskInvocations.set(rule.logicalId, (taskInvocations.get(rule.logicalId) ?? 0) + 1);
+        const event = {
+          version: '0',
+          source: 'aws.states',
+          'detail-type': 'Step Functions Execution Status Change',
+          time: new Date().toISOString(),
+          detail: {
+            executionArn: execution.executionArn,
+            stateMachineArn: execution.stateMachineArn,
+            name: execution.name,
+            status: execution.status,
+          },
+        };
+        await invokeLikeLambda(handler, rule.functionLogicalId, event).catch(() => undefined);
+      }
+    },
   });
   started.push(stepFunctions);
   env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;

@@ -50,7 +50,8 @@ export async function startLocalStepFunctions(options: {
   definition: Record<string, unknown>;
   handlers: TaskHandlers;
   stateMachineArn: string;
-  onExecutionEnd?: (execution: Execution) => void;
+  /** Called once an execution has ended; the execution counts as done once this settles. */
+  onExecutionEnd?: (execution: Execution) => Promise<void> | void;
 }): Promise<LocalStepFunctions> {
   const machine = new StateMachine(options.definition as unknown as ConstructorParameters<typeof StateMachine>[0], {
     validationOptions: { checkArn: false },
@@ -91,9 +92,9 @@ export async function startLocalStepFunctions(options: {
             execution.cause = failure.cause?.message ?? failure.message;
           },
         )
-        .finally(() => {
+        .then(async () => {
           execution.stopDate = Date.now() / 1000;
-          options.onExecutionEnd?.(execution);
+          await options.onExecutionEnd?.(execution);
         }),
     };
     executions.set(executionArn, execution);

@@ -121,3 +121,22 @@ export function tableSchemas(template: CfnTemplate): LocalTableSchema[] {
     };
   });
 }
+
+export interface ExecutionEndedRule {
+  logicalId: string;
+  statuses: string[];
+  functionLogicalId: string;
+}
+
+/** EventBridge rules on Step Functions status changes, with the function each one invokes. */
+export function executionEndedRules(template: CfnTemplate): ExecutionEndedRule[] {
+  return resourcesOfType(template, 'AWS::Events::Rule').flatMap(([logicalId, rule]) => {
+    const pattern = rule.Properties?.EventPattern as { source?: string[]; detail?: { status?: string[] } } | undefined;
+    if (!pattern?.source?.includes('aws.states')) return [];
+    const targets = (rule.Properties?.Targets as { Arn: { 'Fn::GetAtt'?: [string, string] } }[] | undefined) ?? [];
+    return targets.flatMap((target) => {
+      const functionLogicalId = target.Arn['Fn::GetAtt']?.[0];
+      return functionLogicalId ? [{ logicalId, statuses: pattern.detail?.status ?? [], functionLogicalId }] : [];
+    });
+  });
+}

@@ -35,6 +35,7 @@ export function requesterMessage(failure: StepFailure | undefined): string {
   }
   if (SHOWABLE.has(type) && message) return shortError(message);
   if (type === 'States.Timeout') return 'Report generation timed out';
+  if (type === 'States.Aborted') return 'Report generation was stopped';
   return shortError(`Report generation failed (${type})`);
 }
 

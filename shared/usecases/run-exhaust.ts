@@ -231,11 +231,28 @@ export async function finalizeExhaust(
 export async function markExhaustFailed(
   { requestId, error }: { requestId: string; error?: StepFailure },
   deps: EndDeps,
-): Promise<{ requestId: string; status: 'FAILED' }> {
+): Promise<{ requestId: string; status: 'FAILED'; changed: boolean }> {
   const request = await deps.requests.get(requestId);
+  let changed = false;
   if (request) {
-    await deps.requests.finish(requestId, 'FAILED', requesterMessage(error), deps.clock.now());
+    changed = await deps.requests.finish(requestId, 'FAILED', requesterMessage(error), deps.clock.now());
     await deps.requests.releaseLock(request.dedupeKey, requestId);
   }
-  return { requestId, status: 'FAILED' };
+  return { requestId, status: 'FAILED', changed };
+}
+
+/** What Step Functions reports for an execution that ended outside our own states. */
+export type AbandonedStatus = 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/**
+ * The safety net behind the workflow's Catch: an execution that timed out, was stopped, or failed
+ * where no Catch reached (MarkFailed itself out of retries) still ends its request FAILED and frees
+ * the lock. The execution is named after the request. A request that had already ended is left as it is.
+ */
+export async function endAbandonedExecution(
+  { requestId, status }: { requestId: string; status: AbandonedStatus },
+  deps: EndDeps,
+): Promise<{ requestId: string; status: 'FAILED'; changed: boolean }> {
+  const error = status === 'TIMED_OUT' ? 'States.Timeout' : status === 'ABORTED' ? 'States.Aborted' : 'States.Runtime';
+  return markExhaustFailed({ requestId, error: { Error: error } }, deps);
 }

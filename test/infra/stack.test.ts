@@ -74,7 +74,7 @@ describe('infra: storage', () => {
 describe('infra: functions', () => {
   it('runs every handler on Node.js 22 arm64 with tracing and a log group with retention', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Metadata: { 'courseExhaust:entry': Match.anyValue() } });
-    expect(Object.keys(functions)).toHaveLength(9);
+    expect(Object.keys(functions)).toHaveLength(10);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
@@ -133,6 +133,20 @@ describe('infra: workflow', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       LoggingConfiguration: { IncludeExecutionData: false, Level: 'ERROR' },
       TracingConfiguration: { Enabled: true },
+    });
+  });
+});
+
+describe('infra: safety net', () => {
+  it('sends executions that fail, time out or are aborted to the function that ends their request', () => {
+    const machineId = logicalIdOf('AWS::StepFunctions::StateMachine', 'ExhaustWorkflow');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [{ Ref: machineId }], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf('AWS::Lambda::Function', 'OnExecutionEndedFn'), 'Arn'] } })],
     });
   });
 });
@@ -201,6 +215,6 @@ describe('infra: observability', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmDescription: 'Report workflows failed, timed out or were aborted',
     });
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(10);
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(11);
   });
 });

@@ -8,7 +8,13 @@ import { DuplicateRequestError } from '#shared/domain/errors';
 import type { Clock, WorkflowStarter } from '#shared/domain/ports';
 import { LearningRecordSchema } from '#shared/domain/records';
 import { dedupeKey } from '#shared/domain/report-request';
-import { assembleBatch, finalizeExhaust, markExhaustFailed, planExhaust } from '#shared/usecases/run-exhaust';
+import {
+  assembleBatch,
+  endAbandonedExecution,
+  finalizeExhaust,
+  markExhaustFailed,
+  planExhaust,
+} from '#shared/usecases/run-exhaust';
 import { START_GRACE_MS, submitReport } from '#shared/usecases/submit-report';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 import { batch, course } from '../support/fixtures.ts';
@@ -162,6 +168,19 @@ describe('use case: request report, then the workflow steps, on real tables and 
     const fresh = await submitReport(input, actor, deps());
     expect(await requests.get(orphan.id)).toMatchObject({ status: 'FAILED', error: 'The report workflow did not start' });
     await markExhaustFailed({ requestId: fresh.id }, { requests, clock });
+  });
+
+  it('ends a request whose execution timed out or was stopped, and leaves an ended one as it is', async () => {
+    tick();
+    const request = await submitReport(input, actor, deps());
+    await planExhaust({ requestId: request.id }, { requests, records, clock, learnersPerShard: 100_000 });
+    const outcome = await endAbandonedExecution({ requestId: request.id, status: 'TIMED_OUT' }, { requests, clock });
+    expect(outcome.changed).toBe(true);
+    expect(await requests.get(request.id)).toMatchObject({ status: 'FAILED', error: 'Report generation timed out' });
+    expect(await requests.getLock(request.dedupeKey)).toBeUndefined();
+    const again = await endAbandonedExecution({ requestId: request.id, status: 'ABORTED' }, { requests, clock });
+    expect(again.changed).toBe(false);
+    expect((await requests.get(request.id))?.error).toBe('Report generation timed out');
   });
 
   it('ends FAILED and frees the lock when the workflow cannot be started', async () => {
