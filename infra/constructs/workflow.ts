@@ -76,6 +76,8 @@ export class Workflow extends Construct {
     const planFn = new ExhaustFunction(this, 'PlanFn', {
       entry: 'functions/workflow/plan.ts',
       description: 'Marks a report request PROCESSING and lists its batches',
+      // Counting a bucket of each of up to 20 huge batches reads a few hundred MB server-side.
+      timeout: Duration.minutes(2),
     })
       .bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite')
       .bindTable(storage.records, 'RECORDS_TABLE', 'read');

@@ -83,10 +83,15 @@ export function outcomeOf(batches: Record<string, BatchProgress>): { status: 'SU
   return { status: 'FAILED', error: shortError(`${failed.length} of ${Object.keys(batches).length} batches failed (${detail})`) };
 }
 
-export function visibleStatus(request: ReportRequest, now: Date, retentionDays: number): VisibleStatus {
-  if (request.status !== 'SUCCESS') return request.status;
+/** Whether S3's lifecycle has removed an ended request's files (those of a FAILED one's good batches too). */
+export function filesExpired(request: ReportRequest, now: Date, retentionDays: number): boolean {
+  if (isActive(request.status)) return false;
   const expiresAt = new Date(request.completedAt ?? request.updatedAt).getTime() + retentionDays * 86_400_000;
-  return now.getTime() >= expiresAt ? 'EXPIRED' : 'SUCCESS';
+  return now.getTime() >= expiresAt;
+}
+
+export function visibleStatus(request: ReportRequest, now: Date, retentionDays: number): VisibleStatus {
+  return request.status === 'SUCCESS' && filesExpired(request, now, retentionDays) ? 'EXPIRED' : request.status;
 }
 
 /** `{batchId}_{type}_{yyyymmdd}.zip`, as Sunbird names its files, for the download's filename. */

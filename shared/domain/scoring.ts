@@ -36,7 +36,8 @@ export function bestAttempts(attempts: AttemptRecord[]): Map<string, AttemptReco
 
 export function percentCell(score: number, max: number): string {
   if (max <= 0) return '';
-  return `${Math.ceil((score * 100) / max)}%`;
+  // Round away floating-point noise before rounding up: 0.55 of 1 is 55%, not 56%.
+  return `${Math.ceil(Math.round(((score * 100) / max) * 1e6) / 1e6)}%`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Cell } from '../reports/report-definition.ts';
-import { rowEncoder } from './cells.ts';
+import { neutraliseFormula, rowEncoder } from './cells.ts';
 import { CSV_BOM, encodeRow } from './csv-encoding.ts';
 import { zipSingleFile } from './zip-writer.ts';
 
@@ -34,6 +34,11 @@ export interface ExhaustZipStream {
   zip: Readable;
   /** Settles when every row is in the ZIP; rejects with the first failure of any stage. */
   stats: Promise<ExhaustFileStats>;
+}
+
+/** The BOM and the header line; headers are course content too (module names), so formula-safe. */
+function headerLine(header: readonly string[]): string {
+  return CSV_BOM + encodeRow(header.map(neutraliseFormula));
 }
 
 /** Rows are gathered into chunks of about this size before they reach deflate and AES. */
@@ -96,7 +101,7 @@ function zipMeasured(csv: Readable, entryName: string, password: string | undefi
 export function streamExhaustZip(spec: ExhaustFileSpec): ExhaustZipStream {
   const counts: CsvStats = { rows: 0, csvBytes: 0 };
   const encode = rowEncoder(spec.header, spec.idColumns);
-  const csv = Readable.from(csvChunks(spec.rowBatches, encode, counts, CSV_BOM + encodeRow(spec.header)), {
+  const csv = Readable.from(csvChunks(spec.rowBatches, encode, counts, headerLine(spec.header)), {
     objectMode: false,
     highWaterMark: 1,
   });
@@ -131,7 +136,7 @@ export function zipCsvParts(spec: {
 }): ExhaustZipStream {
   const counts: CsvStats = { rows: spec.rows, csvBytes: 0 };
   async function* withHeader(): AsyncGenerator<Buffer> {
-    const head = Buffer.from(CSV_BOM + encodeRow(spec.header), 'utf8');
+    const head = Buffer.from(headerLine(spec.header), 'utf8');
     counts.csvBytes += head.length;
     yield head;
     for await (const chunk of spec.parts) {

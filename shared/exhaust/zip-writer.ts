@@ -1,6 +1,7 @@
 import { createCipheriv, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { crc32, createDeflateRaw } from 'node:zlib';
+import { ExhaustFailedError } from '../domain/errors.ts';
 
 /**
  * A streaming writer for a ZIP of one file, deflated, optionally encrypted with WinZip AES-256
@@ -151,8 +152,9 @@ export async function* zipSingleFile(source: Readable, options: ZipEntryOptions)
     compressedSize += (chunk as Buffer).length;
     yield chunk as Buffer;
   }
-  if (measure.size > MAX_32 || compressedSize > MAX_32) {
-    throw new RangeError('The report is larger than 4 GiB, more than a ZIP without Zip64 holds; split the batch');
+  // 0xFFFFFFFF itself means "see Zip64" to readers, so it is already too large.
+  if (measure.size >= MAX_32 || compressedSize >= MAX_32 || dataStart + compressedSize + 16 >= MAX_32) {
+    throw new ExhaustFailedError('The report is larger than 4 GiB, more than a ZIP without Zip64 holds; split the batch');
   }
 
   // AE-2 stores no CRC: the HMAC authenticates the data instead.

@@ -3,7 +3,13 @@ import { outlineCourse } from '../domain/course-structure.ts';
 import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import type { Clock, RecordsRepository, ReportStore, RequestsRepository } from '../domain/ports.ts';
 import { type BatchRecord, type CourseRecord, Id } from '../domain/records.ts';
-import { downloadFileName, type ReportRequest, type VisibleStatus, visibleStatus } from '../domain/report-request.ts';
+import {
+  downloadFileName,
+  filesExpired,
+  type ReportRequest,
+  type VisibleStatus,
+  visibleStatus,
+} from '../domain/report-request.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
 import type { Actor, ReportType } from '../reports/report-definition.ts';
 
@@ -126,6 +132,9 @@ export async function listReports(
 async function toView(request: ReportRequest, deps: ReadReportsDeps): Promise<ReportView> {
   const now = deps.clock.now();
   const status = visibleStatus(request, now, deps.retentionDays);
+  const expired = filesExpired(request, now, deps.retentionDays);
+  status === 'EXPIRED' ||
+    (request.status === 'FAILED' && visibleStatus({ ...request, status: 'SUCCESS' }, now, deps.retentionDays) === 'EXPIRED');
   const expiresAt = new Date(now.getTime() + LINK_EXPIRY_SECONDS * 1000).toISOString();
   const batches = await Promise.all(
     request.batchIds.map(async (batchId): Promise<BatchView> => {
@@ -133,7 +142,7 @@ async function toView(request: ReportRequest, deps: ReadReportsDeps): Promise<Re
       const view: BatchView = { batchId, status: progress?.status ?? 'PENDING', error: progress?.error };
       const file = progress?.file;
       // Files of batches that did succeed stay downloadable even when a sibling batch failed.
-      if (file && status !== 'EXPIRED') {
+      if (file && !expired) {
         const fileName = downloadFileName(batchId, request.type, new Date(request.createdAt));
         view.file = {
           fileName,

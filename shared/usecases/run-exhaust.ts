@@ -69,18 +69,19 @@ export async function planExhaust({ requestId }: { requestId: string }, deps: Pl
   if (!request) throw new ExhaustFailedError(`Report request ${requestId} not found`);
   if (!isActive(request.status)) throw new InvalidTransitionError(`Report request ${requestId} has already ended`);
   const processing = await deps.requests.markProcessing(requestId, deps.clock.now());
-  const batches: PlannedBatch[] = [];
-  for (const batchId of processing.batchIds) {
-    // One bucket of sixteen, counted server-side, is a good enough estimate to size the shards.
-    const estimate = (await deps.records.countEnrolments(processing.courseId, batchId, [0])) * LEARNER_BUCKETS;
-    const plan = planShards(estimate, deps.learnersPerShard);
-    batches.push({
-      requestId,
-      batchId,
-      sharded: plan.length > 1,
-      shards: plan.length > 1 ? plan.map((buckets, shard) => ({ requestId, batchId, shard, buckets })) : [],
-    });
-  }
+  const batches = await Promise.all(
+    processing.batchIds.map(async (batchId): Promise<PlannedBatch> => {
+      // One bucket of sixteen, counted server-side, is a good enough estimate to size the shards.
+      const estimate = (await deps.records.countEnrolments(processing.courseId, batchId, [0])) * LEARNER_BUCKETS;
+      const plan = planShards(estimate, deps.learnersPerShard);
+      return {
+        requestId,
+        batchId,
+        sharded: plan.length > 1,
+        shards: plan.length > 1 ? plan.map((buckets, shard) => ({ requestId, batchId, shard, buckets })) : [],
+      };
+    }),
+  );
   return { requestId, batches };
 }
 

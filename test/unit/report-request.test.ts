@@ -5,6 +5,7 @@ import {
   assertTransition,
   dedupeKey,
   downloadFileName,
+  filesExpired,
   isActive,
   outcomeOf,
   type ReportRequest,
@@ -56,6 +57,10 @@ describe('report request lifecycle', () => {
     } as ReportRequest;
     expect(visibleStatus(request, new Date('2026-01-07T23:00:00Z'), 7)).toBe('SUCCESS');
     expect(visibleStatus(request, new Date('2026-01-08T00:00:01Z'), 7)).toBe('EXPIRED');
+    const failed = { ...request, status: 'FAILED' } as ReportRequest;
+    expect(visibleStatus(failed, new Date('2026-01-08T00:00:01Z'), 7)).toBe('FAILED');
+    expect(filesExpired(failed, new Date('2026-01-08T00:00:01Z'), 7)).toBe(true);
+    expect(filesExpired({ ...request, status: 'PROCESSING' } as ReportRequest, new Date('2027-01-01T00:00:00Z'), 7)).toBe(false);
   });
 
   it('names downloads like Sunbird: {batchId}_{type}_{yyyymmdd}.zip', () => {

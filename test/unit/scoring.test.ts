@@ -40,5 +40,7 @@ describe('scoring rules', () => {
   it('rounds percentages up, as Sunbird does', () => {
     expect(percentCell(1, 3)).toBe('34%');
     expect(percentCell(0, 10)).toBe('0%');
+    expect(percentCell(0.55, 1)).toBe('55%');
+    expect(percentCell(7, 15)).toBe('47%');
   });
 });
