@@ -90,7 +90,24 @@ export function filesExpired(request: ReportRequest, now: Date, retentionDays: n
   return now.getTime() >= expiresAt;
 }
 
+/** A SUBMITTED request whose workflow never started by then is dead (its API call crashed). */
+export const START_GRACE_MS = 5 * 60 * 1000;
+export const NEVER_STARTED_ERROR = 'The report workflow did not start';
+
+export function neverStarted(request: ReportRequest, now: Date): boolean {
+  return (
+    request.status === 'SUBMITTED' &&
+    request.executionArn === undefined &&
+    now.getTime() - new Date(request.createdAt).getTime() > START_GRACE_MS
+  );
+}
+
+/**
+ * What a reader sees: EXPIRED once a successful request's files are gone, and FAILED for a request
+ * that never started, even before anything has written that down.
+ */
 export function visibleStatus(request: ReportRequest, now: Date, retentionDays: number): VisibleStatus {
+  if (neverStarted(request, now)) return 'FAILED';
   return request.status === 'SUCCESS' && filesExpired(request, now, retentionDays) ? 'EXPIRED' : request.status;
 }
 

@@ -6,6 +6,7 @@ import { type BatchRecord, type CourseRecord, Id } from '../domain/records.ts';
 import {
   downloadFileName,
   filesExpired,
+  NEVER_STARTED_ERROR,
   type ReportRequest,
   type VisibleStatus,
   visibleStatus,
@@ -166,7 +167,7 @@ async function toView(request: ReportRequest, deps: ReadReportsDeps): Promise<Re
     createdAt: request.createdAt,
     updatedAt: request.updatedAt,
     completedAt: request.completedAt,
-    error: request.error,
+    error: request.error ?? (status === 'FAILED' && request.status === 'SUBMITTED' ? NEVER_STARTED_ERROR : undefined),
     batches,
   };
 }

@@ -4,14 +4,20 @@ import { outlineCourse } from '../domain/course-structure.ts';
 import { DuplicateRequestError, ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import type { Clock, PasswordSealer, RecordsRepository, RequestsRepository, WorkflowStarter } from '../domain/ports.ts';
 import { type BatchRecord, Id } from '../domain/records.ts';
-import { dedupeKey, isActive, MAX_BATCHES_PER_REQUEST, type ReportRequest } from '../domain/report-request.ts';
+import {
+  dedupeKey,
+  isActive,
+  MAX_BATCHES_PER_REQUEST,
+  NEVER_STARTED_ERROR,
+  neverStarted,
+  type ReportRequest,
+  START_GRACE_MS,
+} from '../domain/report-request.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
 import { type Actor, ReportTypes } from '../reports/report-definition.ts';
 
 /** Longest a request may hold its dedupe lock: the workflow's own timeout. */
 export const LOCK_TTL_MS = 2 * 60 * 60 * 1000;
-/** A SUBMITTED request whose workflow never started by then is treated as dead. */
-export const START_GRACE_MS = 5 * 60 * 1000;
 
 export const ZipPassword = z
   .string()
@@ -130,12 +136,8 @@ async function takeLock(key: string, requestId: string, now: Date, deps: SubmitR
     throw new DuplicateRequestError(first.holder.requestId);
   }
   if (holder && isActive(holder.status)) {
-    const neverStarted =
-      holder.status === 'SUBMITTED' &&
-      holder.executionArn === undefined &&
-      now.getTime() - new Date(holder.createdAt).getTime() > START_GRACE_MS;
-    if (!neverStarted) throw new DuplicateRequestError(holder.id);
-    await deps.requests.finish(holder.id, 'FAILED', 'The report workflow did not start', now);
+    if (!neverStarted(holder, now)) throw new DuplicateRequestError(holder.id);
+    await deps.requests.finish(holder.id, 'FAILED', NEVER_STARTED_ERROR, now);
   }
   if (!(await deps.requests.replaceLock(lock, first.holder.requestId))) {
     const winner = await deps.requests.acquireLock(lock, now);

@@ -7,7 +7,7 @@ import { S3ReportStore } from '#shared/adapters/s3-report-store';
 import { DuplicateRequestError } from '#shared/domain/errors';
 import type { Clock, WorkflowStarter } from '#shared/domain/ports';
 import { LearningRecordSchema } from '#shared/domain/records';
-import { dedupeKey } from '#shared/domain/report-request';
+import { dedupeKey, START_GRACE_MS } from '#shared/domain/report-request';
 import {
   assembleBatch,
   endAbandonedExecution,
@@ -15,7 +15,7 @@ import {
   markExhaustFailed,
   planExhaust,
 } from '#shared/usecases/run-exhaust';
-import { START_GRACE_MS, submitReport } from '#shared/usecases/submit-report';
+import { submitReport } from '#shared/usecases/submit-report';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 import { batch, course } from '../support/fixtures.ts';
 import { download, openZip, readCsv } from '../support/local-service.ts';

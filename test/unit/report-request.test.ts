@@ -63,6 +63,17 @@ describe('report request lifecycle', () => {
     expect(filesExpired({ ...request, status: 'PROCESSING' } as ReportRequest, new Date('2027-01-01T00:00:00Z'), 7)).toBe(false);
   });
 
+  it('shows a request whose workflow never started as FAILED once the grace period is over', () => {
+    const request = {
+      status: 'SUBMITTED',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    } as ReportRequest;
+    expect(visibleStatus(request, new Date('2026-01-01T00:04:00Z'), 7)).toBe('SUBMITTED');
+    expect(visibleStatus(request, new Date('2026-01-01T00:06:00Z'), 7)).toBe('FAILED');
+    expect(visibleStatus({ ...request, executionArn: 'arn' }, new Date('2026-01-01T00:06:00Z'), 7)).toBe('SUBMITTED');
+  });
+
   it('names downloads like Sunbird: {batchId}_{type}_{yyyymmdd}.zip', () => {
     expect(downloadFileName('0131', 'course-progress', new Date('2026-03-04T12:00:00Z'))).toBe(
       '0131_course-progress_20260304.zip',
