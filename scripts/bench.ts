@@ -138,7 +138,10 @@ async function main() {
     const runs = [];
     for (let r = 0; r < RUNS; r += 1) runs.push(await childFigures(size, zipPath));
     runs.sort((a, b) => a.seconds - b.seconds);
-    const ours = { ...(runs[Math.floor(RUNS / 2)] as (typeof runs)[number]), peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)) };
+    const ours = {
+      ...(runs[Math.floor(RUNS / 2)] as (typeof runs)[number]),
+      peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
+    };
     const csvPath = join(workDir, `writer-${size}.csv`);
     const { stdout } = await run('7z', ['x', '-so', `-p${PASSWORD}`, zipPath], { encoding: 'buffer', maxBuffer: 4 * 1024 ** 3 });
     writeFileSync(csvPath, stdout);

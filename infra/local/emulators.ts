@@ -1,6 +1,8 @@
+import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
@@ -14,6 +16,30 @@ export interface RunningServer {
 }
 
 const endpointOf = (address: AddressInfo | string | null) => `http://127.0.0.1:${(address as AddressInfo).port}`;
+
+/**
+ * dynalite in a child process: the local stack's handlers and the emulator then run on both cores,
+ * as the service and DynamoDB do on AWS.
+ */
+export async function startDynaliteProcess(options: { path?: string | undefined }): Promise<RunningServer> {
+  if (options.path) mkdirSync(options.path, { recursive: true });
+  const child = fork(fileURLToPath(new URL('./dynalite-child.cjs', import.meta.url)), [JSON.stringify(options)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`dynalite exited with ${code} before listening`)));
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
+  };
+}
 
 export async function startDynalite(options: { path?: string | undefined; port?: number }): Promise<RunningServer> {
   if (options.path) mkdirSync(options.path, { recursive: true });
