@@ -12,6 +12,7 @@ import {
   shardPartKey,
 } from '../domain/report-request.ts';
 import { LEARNER_BUCKETS, planShards } from '../domain/shards.ts';
+import { readAhead } from '../exhaust/read-ahead.ts';
 import { streamCsvPart, streamExhaustZip, zipCsvParts } from '../exhaust/write-exhaust.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
 import type { BatchContext, Cell, ReportDefinition } from '../reports/report-definition.ts';
@@ -117,10 +118,9 @@ async function loadJob(
 /** Writes one shard of a huge batch: its rows as a CSV part, in the report store's tmp/ area. */
 export async function writeShard(task: ShardTask, deps: Omit<AssembleDeps, 'sealer'>): Promise<ShardResult> {
   const { request, definition, context } = await loadJob(task.requestId, task.batchId, deps);
-  const learners = deps.records.learnerPages(request.courseId, task.batchId, {
-    withProfiles: definition.needsProfiles,
-    buckets: task.buckets,
-  });
+  const learners = readAhead(
+    deps.records.learnerPages(request.courseId, task.batchId, { withProfiles: definition.needsProfiles, buckets: task.buckets }),
+  );
   const { csv, stats } = streamCsvPart({
     header: definition.columns(context.outline),
     idColumns: definition.idColumns,
@@ -161,7 +161,7 @@ export async function assembleBatch(task: BatchTask & { parts?: ShardResult[] },
           rowBatches: exhaustRows(
             definition,
             context,
-            deps.records.learnerPages(request.courseId, batchId, { withProfiles: definition.needsProfiles }),
+            readAhead(deps.records.learnerPages(request.courseId, batchId, { withProfiles: definition.needsProfiles })),
           ),
           password,
         });
