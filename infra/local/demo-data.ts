@@ -16,6 +16,8 @@ export const DEMO = {
     empty: '0138412345678901235000',
   },
   otherOrg: { org: 'org-other', courseId: 'do_other_course', batchId: 'batch-other', creator: 'creator-other' },
+  /** A second course of the same organisation, to show batches never cross courses. */
+  secondCourse: { courseId: 'do_second_course', batchId: 'batch-second' },
 } as const;
 
 function prng(seed: number) {
@@ -204,6 +206,24 @@ export function demoRecords(learners = 320): unknown[] {
       startDate: iso(300),
       creatorId: DEMO.creator,
       mentors: [DEMO.mentor],
+    },
+    {
+      kind: 'course',
+      org: DEMO.org,
+      courseId: DEMO.secondCourse.courseId,
+      name: 'Second course',
+      creatorId: DEMO.creator,
+      children: [{ type: 'content', id: 's_c_1', name: 'Intro' }],
+    },
+    {
+      kind: 'batch',
+      org: DEMO.org,
+      courseId: DEMO.secondCourse.courseId,
+      batchId: DEMO.secondCourse.batchId,
+      name: 'Second course batch',
+      startDate: iso(1),
+      creatorId: DEMO.creator,
+      mentors: [],
     },
     {
       kind: 'course',

@@ -171,6 +171,7 @@ describe('e2e: course progress exhaust over HTTP', () => {
       [{ ...live, courseId: 'do_missing' }, 404, /Course do_missing not found/],
       [{ ...live, batchIds: ['0000000000000001'] }, 404, /Batch 0000000000000001 not found/],
       [{ ...live, batchIds: [DEMO.otherOrg.batchId] }, 404, /not found/],
+      [{ ...live, batchIds: [DEMO.secondCourse.batchId] }, 404, /Batch batch-second not found in course/],
     ];
     for (const [body, status, reason] of cases) {
       const response = await service.call<{ error: { message: string } }>('POST', '/v1/reports', service.tokens.creator, body);

@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeList } from '#shared/exhaust/list-encoding';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
@@ -7,6 +12,7 @@ import { download, openZip, type ReportBody, readCsv, type Service, startService
 
 const PASSWORD = 'Profile2026x';
 let service: Service;
+const run = promisify(execFile);
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -191,6 +197,33 @@ describe('e2e: ingesting learning records over HTTP', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.issues.map((i) => i.path)).toContain('records[1].userId');
     expect((await service.records.getUsers([user.userId])).get(user.userId)?.name).toBe('Nandini Rao');
+  });
+
+  it('imports a JSON-lines file with the bulk import command, through the same API', async () => {
+    const writer = await issueLocalToken({ sub: DEMO.creator, org: DEMO.org, scope: 'records/write' });
+    const file = join(mkdtempSync(join(tmpdir(), 'import-')), 'records.jsonl');
+    const lines = Array.from({ length: 1500 }, (_, i) =>
+      JSON.stringify({ kind: 'user', org: DEMO.org, userId: `imported-${i}`, name: `Imported ${i}` }),
+    );
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const importer = (path: string) =>
+      run(process.execPath, [
+        '--import',
+        'tsx',
+        'scripts/import-records.ts',
+        '--api',
+        service.stack.apiUrl,
+        '--token',
+        writer,
+        path,
+      ]);
+    expect((await importer(file)).stdout).toContain('Imported 1500 records');
+    expect((await service.records.getUsers(['imported-0', 'imported-1499'])).size).toBe(2);
+
+    writeFileSync(file, `${lines[0]}\n{"kind":"user","org":"${DEMO.org}","userId":"bad id","name":"x"}\n`);
+    const failed = (await importer(file).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('line 2: records[1].userId');
   });
 
   it("refuses to take over another organisation's course or to enrol its learners", async () => {
