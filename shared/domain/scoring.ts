@@ -34,10 +34,14 @@ export function bestAttempts(attempts: AttemptRecord[]): Map<string, AttemptReco
   return best;
 }
 
+/** '0%' … '100%', made once: score cells are written for every learner and assessment. */
+const PERCENT_LABELS = Array.from({ length: 101 }, (_, p) => `${p}%`);
+
 export function percentCell(score: number, max: number): string {
   if (max <= 0) return '';
   // Round away floating-point noise before rounding up: 0.55 of 1 is 55%, not 56%.
-  return `${Math.ceil(Math.round(((score * 100) / max) * 1e6) / 1e6)}%`;
+  const percent = Math.ceil(Math.round(((score * 100) / max) * 1e6) / 1e6);
+  return PERCENT_LABELS[percent] ?? `${percent}%`;
 }
 
 /**

@@ -51,7 +51,7 @@ export const courseProgressReport: ReportDefinition = {
     ];
   },
 
-  *rows({ outline, batch }, { enrolment, attempts, profile }) {
+  rows({ outline, batch }, { enrolment, attempts, profile }) {
     const completed = new Set(enrolment.completedContentIds);
     const best = bestAttempts(attempts);
     const row: Cell[] = [
@@ -81,6 +81,6 @@ export const courseProgressReport: ReportDefinition = {
       const attempt = best.get(assessment.id);
       row.push(attempt ? percentCell(Math.min(attempt.score, assessment.maxScore), assessment.maxScore) : '');
     }
-    yield row;
+    return [row];
   },
 };

@@ -1,6 +1,6 @@
 import type { AssessmentNode, Question } from '../domain/records.ts';
 import { encodeList } from '../exhaust/list-encoding.ts';
-import { isCreator, isMentor, type ReportDefinition } from './report-definition.ts';
+import { type Cell, isCreator, isMentor, type ReportDefinition } from './report-definition.ts';
 
 const QUESTION_TYPE_LABELS: Record<Question['type'], string> = {
   mcq: 'Multiple Choice',
@@ -38,7 +38,8 @@ export const questionSetReport: ReportDefinition = {
     'Question Response',
   ],
 
-  *rows({ outline, batch }, { enrolment, attempts }) {
+  rows({ outline, batch }, { enrolment, attempts }) {
+    const rows: Cell[][] = [];
     const assessments = new Map<string, AssessmentNode>(outline.assessments.map((a) => [a.id, a]));
     // Attempts arrive in key order; readers expect them in the order they happened.
     const ordered = [...attempts].sort(
@@ -49,7 +50,7 @@ export const questionSetReport: ReportDefinition = {
       const questions = new Map<string, Question>((questionSet?.questions ?? []).map((q) => [q.id, q]));
       for (const response of attempt.responses) {
         const question = questions.get(response.questionId);
-        yield [
+        rows.push([
           outline.course.courseId,
           outline.course.name,
           batch.batchId,
@@ -68,8 +69,9 @@ export const questionSetReport: ReportDefinition = {
           question?.maxScore ?? '',
           encodeList(question?.options ?? []),
           encodeList(response.response),
-        ];
+        ]);
       }
     }
+    return rows;
   },
 };

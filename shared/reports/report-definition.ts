@@ -31,7 +31,8 @@ export interface ReportDefinition {
   idColumns: ReadonlySet<string>;
   mayRequest(actor: Actor, context: BatchContext): boolean;
   columns(outline: CourseOutline): string[];
-  rows(context: BatchContext, learner: LearnerBundle): Iterable<Cell[]>;
+  /** A learner's rows (an array, not a generator: this runs once per learner of every batch). */
+  rows(context: BatchContext, learner: LearnerBundle): Cell[][];
 }
 
 export function isCreator(actor: Actor, { outline, batch }: BatchContext): boolean {

@@ -35,24 +35,26 @@ export const userProfileReport: ReportDefinition = {
     'Consent Provided Date',
   ],
 
-  *rows({ outline, batch }, { enrolment, consent, profile }) {
+  rows({ outline, batch }, { enrolment, consent, profile }) {
     const consented = hasConsented(consent);
     const pii = consented ? profile : undefined;
-    yield [
-      outline.course.courseId,
-      outline.course.name,
-      batch.batchId,
-      batch.name,
-      enrolment.userId,
-      pii?.name ?? '',
-      profile?.state ?? '',
-      profile?.district ?? '',
-      profile?.orgName ?? '',
-      pii?.externalId ?? '',
-      pii?.phone ?? '',
-      pii?.email ?? '',
-      consented ? 'Yes' : 'No',
-      consented ? consent.at : '',
+    return [
+      [
+        outline.course.courseId,
+        outline.course.name,
+        batch.batchId,
+        batch.name,
+        enrolment.userId,
+        pii?.name ?? '',
+        profile?.state ?? '',
+        profile?.district ?? '',
+        profile?.orgName ?? '',
+        pii?.externalId ?? '',
+        pii?.phone ?? '',
+        pii?.email ?? '',
+        consented ? 'Yes' : 'No',
+        consented ? consent.at : '',
+      ],
     ];
   },
 };
