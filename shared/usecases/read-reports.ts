@@ -134,8 +134,6 @@ async function toView(request: ReportRequest, deps: ReadReportsDeps): Promise<Re
   const now = deps.clock.now();
   const status = visibleStatus(request, now, deps.retentionDays);
   const expired = filesExpired(request, now, deps.retentionDays);
-  status === 'EXPIRED' ||
-    (request.status === 'FAILED' && visibleStatus({ ...request, status: 'SUCCESS' }, now, deps.retentionDays) === 'EXPIRED');
   const expiresAt = new Date(now.getTime() + LINK_EXPIRY_SECONDS * 1000).toISOString();
   const batches = await Promise.all(
     request.batchIds.map(async (batchId): Promise<BatchView> => {

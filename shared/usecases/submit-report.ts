@@ -81,6 +81,8 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
   const now = deps.clock.now();
   const id = (deps.newId ?? randomUUID)();
   const key = dedupeKey(actor.org, input.type, course.courseId, batchIds);
+  // Sealed before the lock is taken: a KMS failure then leaves no lock behind.
+  const sealedPassword = input.password === undefined ? undefined : await deps.sealer.seal(input.password, id);
   await takeLock(key, id, now, deps);
 
   const request: ReportRequest = {
@@ -95,7 +97,7 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     batches: Object.fromEntries(batchIds.map((b) => [b, { status: 'PENDING', updatedAt: now.toISOString() }])),
-    sealedPassword: input.password === undefined ? undefined : await deps.sealer.seal(input.password, id),
+    sealedPassword,
   };
   try {
     await deps.requests.create(request);

@@ -131,18 +131,16 @@ describe('use case: request report, then the workflow steps, on real tables and 
     tick();
     const key = dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1']);
     const before = started.length;
-    // A sealer that stalls long enough for an identical request to take the lock meanwhile.
-    const stalling = {
-      seal: async (password: string, id: string) => {
-        await requests.replaceLock(
-          { dedupeKey: key, requestId: 'newer', takenAt: now.toISOString(), expiresAt: '2099-01-01T00:00:00.000Z' },
-          id,
-        );
-        return sealer.seal(password, id);
-      },
-      open: sealer.open.bind(sealer),
+    // A request write that stalls long enough for an identical request to take the lock meanwhile.
+    const stalling = Object.create(requests) as DynamoRequestsRepository;
+    stalling.create = async (request) => {
+      await requests.replaceLock(
+        { dedupeKey: key, requestId: 'newer', takenAt: now.toISOString(), expiresAt: '2099-01-01T00:00:00.000Z' },
+        request.id,
+      );
+      return requests.create(request);
     };
-    const error = await submitReport({ ...input, password: 'Secret123' }, actor, { ...deps(), sealer: stalling }).catch(
+    const error = await submitReport({ ...input, password: 'Secret123' }, actor, { ...deps(), requests: stalling }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(DuplicateRequestError);
@@ -181,6 +179,15 @@ describe('use case: request report, then the workflow steps, on real tables and 
     const again = await endAbandonedExecution({ requestId: request.id, status: 'ABORTED' }, { requests, clock });
     expect(again.changed).toBe(false);
     expect((await requests.get(request.id))?.error).toBe('Report generation timed out');
+  });
+
+  it('leaves no lock behind when the password cannot be sealed (KMS refusing)', async () => {
+    tick();
+    const refusing = { seal: async () => Promise.reject(new Error('KMS throttled')), open: sealer.open.bind(sealer) };
+    await expect(submitReport({ ...input, password: 'Secret123' }, actor, { ...deps(), sealer: refusing })).rejects.toThrow(
+      'KMS throttled',
+    );
+    expect(await requests.getLock(dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1']))).toBeUndefined();
   });
 
   it('ends FAILED and frees the lock when the workflow cannot be started', async () => {
