@@ -80,6 +80,20 @@ function recordOf<T>(item: Item): T {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const OWNED_WRITES_AT_ONCE = 16;
+
+/** Runs `work` over `items`, at most `limit` at a time; the first failure rejects. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 export class DynamoRecordsRepository implements RecordsRepository {
   constructor(
@@ -200,12 +214,14 @@ export class DynamoRecordsRepository implements RecordsRepository {
   }
 
   async putRecords(records: LearningRecord[]): Promise<void> {
-    // Courses and batches are few and carry who may read a batch: each is written only if it is
-    // new or already belongs to the same organisation, whatever raced the use case's own check.
-    for (const record of records) {
-      if (record.kind === 'course' || record.kind === 'batch') await this.putOwned(record);
-    }
-    const plain = records.filter((r) => r.kind !== 'consent' && r.kind !== 'course' && r.kind !== 'batch');
+    // Courses, batches and users belong to an organisation: each is written only if it is new or
+    // already belongs to the same one, whatever raced the use case's own check. Conditions need one
+    // PutItem each, so they go a few at a time.
+    const owned = records.filter((r): r is Extract<LearningRecord, { org: string }> => 'org' in r);
+    // Later records with the same key win, as they would written one after another.
+    const latest = new Map(owned.map((r) => [JSON.stringify(keysOf(r)), r]));
+    await inParallel([...latest.values()], OWNED_WRITES_AT_ONCE, (record) => this.putOwned(record));
+    const plain = records.filter((r) => r.kind === 'enrolment' || r.kind === 'attempt');
     for (let i = 0; i < plain.length; i += BATCH_WRITE_LIMIT) {
       // Later records with the same key win, as they would with one PutItem each.
       const chunk = new Map<string, Item>();

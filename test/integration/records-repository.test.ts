@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import { ValidationError } from '#shared/domain/errors';
 import type { LearnerBundle, LearningRecord } from '#shared/domain/records';
 import { LearningRecordSchema } from '#shared/domain/records';
 import { ALL_BUCKETS, learnerBucket } from '#shared/domain/shards';
@@ -100,6 +101,18 @@ describe('records repository against DynamoDB (dynalite)', () => {
     expect(some.every((l) => learnerBucket(l.enrolment.userId) <= 2)).toBe(true);
     expect(await repository.countEnrolments('course-1', 'batch-1', [0, 1, 2])).toBe(some.length);
     expect(await repository.countEnrolments('course-1', 'batch-1', ALL_BUCKETS)).toBe(150);
+  });
+
+  it('never overwrites a course, batch or user of another organisation, even past the use case checks', async () => {
+    await repository.putRecords(
+      parse([{ kind: 'user', org: 'org-2', userId: 'shared-id', name: 'Theirs', email: 'them@example.org' }]),
+    );
+    await expect(
+      repository.putRecords(parse([{ kind: 'user', org: 'org-1', userId: 'shared-id', name: 'Ours' }])),
+    ).rejects.toThrow(ValidationError);
+    await expect(repository.putRecords(parse([{ ...course, org: 'org-2' }]))).rejects.toThrow(ValidationError);
+    expect((await repository.getUsers(['shared-id'])).get('shared-id')?.name).toBe('Theirs');
+    expect((await repository.getCourse('course-1'))?.org).toBe('org-1');
   });
 
   it('yields nothing for a batch without enrolments', async () => {

@@ -46,9 +46,19 @@ describe('adapter error paths (aws-sdk-client-mock)', () => {
   it('gives up with a clear error when BatchWrite keeps returning unprocessed items', async () => {
     dbMock.on(BatchWriteCommand).callsFake((input) => ({ UnprocessedItems: input.RequestItems }));
     const repository = new DynamoRecordsRepository('t', db);
-    await expect(repository.putRecords([{ kind: 'user', org: 'o', userId: 'u', name: 'N' }])).rejects.toThrow(
-      'DynamoDB kept returning unprocessed items',
-    );
+    await expect(
+      repository.putRecords([
+        {
+          kind: 'enrolment',
+          courseId: 'c',
+          batchId: 'b',
+          userId: 'u',
+          enrolledAt: '2026-01-01T00:00:00.000Z',
+          completedContentIds: [],
+          certificates: [],
+        },
+      ]),
+    ).rejects.toThrow('DynamoDB kept returning unprocessed items');
   }, 30_000);
 
   it('reports an already-ended request instead of overwriting its status', async () => {
