@@ -52,6 +52,7 @@ export class CourseExhaustStack extends Stack {
     new Observability(this, 'Observability', {
       stateMachine: this.workflow.stateMachine,
       functions: [...this.api.functions, ...this.workflow.functions],
+      unendedExecutions: this.workflow.unendedExecutions,
     });
   }
 }

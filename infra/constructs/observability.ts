@@ -9,12 +9,14 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 export interface ObservabilityProps {
   stateMachine: StateMachine;
   functions: LambdaFunction[];
+  unendedExecutions: IQueue;
 }
 
 /** What ops watch: a dashboard of the workflow and the functions, and alarms on failures. */
@@ -38,6 +40,15 @@ export class Observability extends Construct {
         },
         period,
       }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    new Alarm(this, 'UnendedExecutions', {
+      alarmDescription: 'The safety net could not end the request of a failed execution: see the dead-letter queue',
+      metric: props.unendedExecutions.metricApproximateNumberOfMessagesVisible({ period }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

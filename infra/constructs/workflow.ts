@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import {
   Chain,
   Choice,
@@ -68,6 +69,8 @@ export interface WorkflowProps {
 export class Workflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly functions: ExhaustFunction[];
+  /** Dead letters of the safety net: executions whose request could not be ended. */
+  readonly unendedExecutions: Queue;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -213,6 +216,12 @@ export class Workflow extends Construct {
 
     // The safety net: executions that time out, are stopped, or fail past every Catch still end
     // their request FAILED (the handler leaves requests that already ended alone).
+    // Events the safety net could not handle wait here (and raise an alarm) instead of vanishing.
+    this.unendedExecutions = new Queue(this, 'UnendedExecutions', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
     const onEndedFn = new ExhaustFunction(this, 'OnExecutionEndedFn', {
       entry: 'functions/workflow/on-execution-ended.ts',
       description: 'Ends the request of an execution that failed, timed out or was aborted',
@@ -225,7 +234,13 @@ export class Workflow extends Construct {
         detailType: ['Step Functions Execution Status Change'],
         detail: { stateMachineArn: [this.stateMachine.stateMachineArn], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
       },
-      targets: [new LambdaFunction(onEndedFn, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      targets: [
+        new LambdaFunction(onEndedFn, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+          deadLetterQueue: this.unendedExecutions,
+        }),
+      ],
     });
   }
 }

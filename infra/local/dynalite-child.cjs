@@ -8,6 +8,8 @@ const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: server.address().port });
 });
+// Ctrl-C in a terminal reaches the whole process group: let the parent decide when to stop.
+process.on('SIGINT', () => undefined);
 process.on('disconnect', () => {
   server.close(() => process.exit(0));
 });

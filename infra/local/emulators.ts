@@ -26,6 +26,7 @@ export async function startDynaliteProcess(options: { path?: string | undefined 
   const child = fork(fileURLToPath(new URL('./dynalite-child.cjs', import.meta.url)), [JSON.stringify(options)], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  child.on('error', () => undefined);
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`dynalite exited with ${code} before listening`)));
@@ -34,9 +35,11 @@ export async function startDynaliteProcess(options: { path?: string | undefined 
     endpoint: `http://127.0.0.1:${port}`,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Ctrl-C reaches the child too: it may be gone, or going, already.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.disconnect();
+        if (child.connected) child.disconnect();
+        else child.kill();
       }),
   };
 }

@@ -69,88 +69,88 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   mkdirSync(dataDir, { recursive: true });
 
   const started: RunningServer[] = [];
-  const dynamo = await startDynaliteProcess({ path: temporary ? undefined : join(dataDir, 'dynamodb') });
-  started.push(dynamo);
-  const s3 = await startS3rver({ directory: join(dataDir, 's3'), bucket: LOCAL_BUCKET });
-  started.push(s3);
-
-  const env = localEnvironment(template, dataDir, { dynamo: dynamo.endpoint, s3: s3.endpoint });
-  await createTables(
-    dynamo.endpoint,
-    tableSchemas(template).map((schema) => ({ name: schema.logicalId, schema })),
-  );
-
-  // The local SFN endpoint must be known before handlers load: they read their config at import.
-  const handlerOf = new Map<string, LocalHandler>();
-  const taskInvocations = new Map<string, number>();
-  const taskHandlers: TaskHandlers = {};
-  const definition = stateMachineDefinition(template);
-  const taskStates = collectTaskStates(definition);
-  for (const [stateName, resource] of taskStates) {
-    taskHandlers[stateName] = (input) => {
-      taskInvocations.set(stateName, (taskInvocations.get(stateName) ?? 0) + 1);
-      const logicalId = resource.slice(resource.lastIndexOf(':') + 1);
-      const handler = handlerOf.get(logicalId);
-      if (!handler) throw new Error(`No local handler for ${logicalId}`);
-      return invokeLikeLambda(handler, logicalId, input);
-    };
-  }
-  // EventBridge's part: executions that end badly reach the stack's rule target, as on AWS.
-  const rules = executionEndedRules(template);
-  const stepFunctions = await startLocalStepFunctions({
-    definition,
-    handlers: taskHandlers,
-    stateMachineArn: LOCAL_STATE_MACHINE_ARN,
-    onExecutionEnd: async (execution) => {
-      for (const rule of rules.filter((r) => r.statuses.includes(execution.status))) {
-        const handler = handlerOf.get(rule.functionLogicalId);
-        if (!handler) continue;
-        taskInvocations.set(rule.logicalId, (taskInvocations.get(rule.logicalId) ?? 0) + 1);
-        const event = {
-          version: '0',
-          source: 'aws.states',
-          'detail-type': 'Step Functions Execution Status Change',
-          time: new Date().toISOString(),
-          detail: {
-            executionArn: execution.executionArn,
-            stateMachineArn: execution.stateMachineArn,
-            name: execution.name,
-            status: execution.status,
-          },
-        };
-        await invokeLikeLambda(handler, rule.functionLogicalId, event).catch(() => undefined);
-      }
-    },
-  });
-  started.push(stepFunctions);
-  env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
-  Object.assign(env, options.envOverrides);
-  Object.assign(process.env, env);
-
-  for (const [logicalId, entry] of functionEntries(template)) {
-    const module = (await import(pathToFileURL(resolve(PROJECT_ROOT, entry)).href)) as { handler: LocalHandler };
-    handlerOf.set(logicalId, module.handler);
-  }
-
-  const routes = httpRoutes(template).map((route) => {
-    const handler = handlerOf.get(route.functionLogicalId);
-    if (!handler) throw new Error(`No handler for route ${route.method} ${route.path}`);
-    return { ...route, handler };
-  });
-  const api = await startLocalHttpApi(routes, options.apiPort);
-  started.push(api);
-
-  return {
-    apiUrl: api.endpoint,
-    env,
-    template,
-    stepFunctions,
-    taskInvocations,
-    stop: async () => {
-      for (const server of started.reverse()) await server.stop();
-      if (temporary) rmSync(dataDir, { recursive: true, force: true });
-    },
+  const stopAll = async () => {
+    for (const server of [...started].reverse()) await server.stop().catch(() => undefined);
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
   };
+  try {
+    const dynamo = await startDynaliteProcess({ path: temporary ? undefined : join(dataDir, 'dynamodb') });
+    started.push(dynamo);
+    const s3 = await startS3rver({ directory: join(dataDir, 's3'), bucket: LOCAL_BUCKET });
+    started.push(s3);
+
+    const env = localEnvironment(template, dataDir, { dynamo: dynamo.endpoint, s3: s3.endpoint });
+    await createTables(
+      dynamo.endpoint,
+      tableSchemas(template).map((schema) => ({ name: schema.logicalId, schema })),
+    );
+
+    // The local SFN endpoint must be known before handlers load: they read their config at import.
+    const handlerOf = new Map<string, LocalHandler>();
+    const taskInvocations = new Map<string, number>();
+    const taskHandlers: TaskHandlers = {};
+    const definition = stateMachineDefinition(template);
+    const taskStates = collectTaskStates(definition);
+    for (const [stateName, resource] of taskStates) {
+      taskHandlers[stateName] = (input) => {
+        taskInvocations.set(stateName, (taskInvocations.get(stateName) ?? 0) + 1);
+        const logicalId = resource.slice(resource.lastIndexOf(':') + 1);
+        const handler = handlerOf.get(logicalId);
+        if (!handler) throw new Error(`No local handler for ${logicalId}`);
+        return invokeLikeLambda(handler, logicalId, input);
+      };
+    }
+    // EventBridge's part: executions that end badly reach the stack's rule target, as on AWS.
+    const rules = executionEndedRules(template);
+    const stepFunctions = await startLocalStepFunctions({
+      definition,
+      handlers: taskHandlers,
+      stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+      onExecutionEnd: async (execution) => {
+        for (const rule of rules.filter((r) => r.statuses.includes(execution.status))) {
+          const handler = handlerOf.get(rule.functionLogicalId);
+          if (!handler) continue;
+          taskInvocations.set(rule.logicalId, (taskInvocations.get(rule.logicalId) ?? 0) + 1);
+          const event = {
+            version: '0',
+            source: 'aws.states',
+            'detail-type': 'Step Functions Execution Status Change',
+            time: new Date().toISOString(),
+            detail: {
+              executionArn: execution.executionArn,
+              stateMachineArn: execution.stateMachineArn,
+              name: execution.name,
+              status: execution.status,
+            },
+          };
+          await invokeLikeLambda(handler, rule.functionLogicalId, event).catch(() => undefined);
+        }
+      },
+    });
+    started.push(stepFunctions);
+    env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
+    Object.assign(env, options.envOverrides);
+    Object.assign(process.env, env);
+
+    for (const [logicalId, entry] of functionEntries(template)) {
+      const module = (await import(pathToFileURL(resolve(PROJECT_ROOT, entry)).href)) as { handler: LocalHandler };
+      handlerOf.set(logicalId, module.handler);
+    }
+
+    const routes = httpRoutes(template).map((route) => {
+      const handler = handlerOf.get(route.functionLogicalId);
+      if (!handler) throw new Error(`No handler for route ${route.method} ${route.path}`);
+      return { ...route, handler };
+    });
+    const api = await startLocalHttpApi(routes, options.apiPort);
+    started.push(api);
+
+    return { apiUrl: api.endpoint, env, template, stepFunctions, taskInvocations, stop: stopAll };
+  } catch (error) {
+    // Whatever started before the failure stops again: no emulator or folder is left behind.
+    await stopAll();
+    throw error;
+  }
 }
 
 function collectTaskStates(definition: Record<string, unknown>, found = new Map<string, string>()): Map<string, string> {

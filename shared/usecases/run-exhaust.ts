@@ -177,7 +177,8 @@ export async function assembleBatch(task: BatchTask & { parts?: ShardResult[] },
     sha256: measured.sha256,
   };
   await deps.requests.recordBatch(requestId, batchId, { status: 'SUCCESS', file, updatedAt: deps.clock.now().toISOString() });
-  if (partKeys.length > 0) await deps.store.remove(partKeys);
+  // Best effort: the file is stored and recorded; a tmp/ lifecycle rule removes any part left here.
+  if (partKeys.length > 0) await deps.store.remove(partKeys).catch(() => undefined);
   return { batchId, rows: measured.rows };
 }
 

@@ -146,7 +146,12 @@ describe('infra: safety net', () => {
         'detail-type': ['Step Functions Execution Status Change'],
         detail: { stateMachineArn: [{ Ref: machineId }], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
       },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf('AWS::Lambda::Function', 'OnExecutionEndedFn'), 'Arn'] } })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf('AWS::Lambda::Function', 'OnExecutionEndedFn'), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'UnendedExecutions'), 'Arn'] } },
+        }),
+      ],
     });
   });
 });
@@ -215,6 +220,6 @@ describe('infra: observability', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmDescription: 'Report workflows failed, timed out or were aborted',
     });
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(11);
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(12);
   });
 });
