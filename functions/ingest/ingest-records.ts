@@ -3,13 +3,11 @@ import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-reposit
 import { logger } from '#shared/adapters/observability';
 import { requireEnv } from '#shared/config';
 import { ForbiddenError } from '#shared/domain/errors';
-import { ingestRecords } from '#shared/usecases/ingest-records';
+import { INGEST_SCOPE, ingestRecords } from '#shared/usecases/ingest-records';
 import { apiHandler, json, jsonBody, parseWith } from '../commons/http.ts';
 
 const records = new DynamoRecordsRepository(requireEnv('RECORDS_TABLE'));
 const Body = z.strictObject({ records: z.array(z.unknown()).min(1) });
-/** The OAuth scope a token needs to write learning records. */
-export const INGEST_SCOPE = 'records/write';
 
 /** POST /v1/records — validate and store learning records of the caller's org (all or nothing). */
 export const handler = apiHandler(async (event, actor) => {

@@ -4,6 +4,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { INGEST_SCOPE } from '#shared/usecases/ingest-records';
 import { ExhaustFunction } from './exhaust-function.ts';
 import type { Storage } from './storage.ts';
 
@@ -14,9 +15,6 @@ export interface ApiProps {
   jwtAudience: string[];
   retentionDays: number;
 }
-
-/** Scope a token needs for POST /v1/records (checked by API Gateway and again by the handler). */
-export const INGEST_SCOPE = 'records/write';
 
 /** The HTTP API: every route behind a JWT authorizer, one thin Lambda per route. */
 export class Api extends Construct {

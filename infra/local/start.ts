@@ -3,6 +3,7 @@ import './quiet-defaults.ts';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import { INGEST_SCOPE } from '#shared/usecases/ingest-records';
 import { PROJECT_ROOT } from '../paths.ts';
 import { DEMO } from './demo-data.ts';
 import { issueLocalToken } from './dev-auth.ts';
@@ -30,7 +31,7 @@ function requireTable(env: Record<string, string>): string {
   return name;
 }
 
-const creator = await issueLocalToken({ sub: DEMO.creator, org: DEMO.org, scope: 'records/write' });
+const creator = await issueLocalToken({ sub: DEMO.creator, org: DEMO.org, scope: INGEST_SCOPE });
 const mentor = await issueLocalToken({ sub: DEMO.mentor, org: DEMO.org });
 console.log(`
 Course Exhaust is running locally.

@@ -3,6 +3,9 @@ import { type FieldIssue, ValidationError } from '../domain/errors.ts';
 import type { RecordsRepository } from '../domain/ports.ts';
 import { type BatchRecord, type CourseRecord, type LearningRecord, LearningRecordSchema } from '../domain/records.ts';
 
+/** The OAuth scope a token needs to write learning records (API Gateway and the handler both check it). */
+export const INGEST_SCOPE = 'records/write';
+
 /** At most this many records per call: one API request or one chunk of a bulk import. */
 export const MAX_RECORDS_PER_CALL = 1000;
 
