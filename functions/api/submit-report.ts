@@ -1,20 +1,18 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
-import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
 import { logger, metrics } from '#shared/adapters/observability';
 import { passwordSealerFromEnv } from '#shared/adapters/password-sealers';
 import { SfnWorkflowStarter } from '#shared/adapters/sfn-workflow-starter';
 import { requireEnv } from '#shared/config';
-import { systemClock } from '#shared/domain/ports';
 import { SubmitReportBody, submitReport } from '#shared/usecases/submit-report';
+import { clock, recordsFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
 import { apiHandler, json, jsonBody, parseWith } from '../commons/http.ts';
 
 const deps = {
-  records: new DynamoRecordsRepository(requireEnv('RECORDS_TABLE')),
-  requests: new DynamoRequestsRepository(requireEnv('REQUESTS_TABLE')),
+  records: recordsFromEnv(),
+  requests: requestsFromEnv(),
   workflow: new SfnWorkflowStarter(requireEnv('STATE_MACHINE_ARN')),
   sealer: passwordSealerFromEnv(),
-  clock: systemClock,
+  clock,
 };
 
 /** POST /v1/reports — record a report request and start its workflow (202). */

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
 import { logger } from '#shared/adapters/observability';
-import { requireEnv } from '#shared/config';
 import { ForbiddenError } from '#shared/domain/errors';
 import { INGEST_SCOPE, ingestRecords } from '#shared/usecases/ingest-records';
+import { recordsFromEnv } from '../commons/adapters-from-env.ts';
 import { apiHandler, json, jsonBody, parseWith } from '../commons/http.ts';
 
-const records = new DynamoRecordsRepository(requireEnv('RECORDS_TABLE'));
+const records = recordsFromEnv();
 const Body = z.strictObject({ records: z.array(z.unknown()).min(1) });
 
 /** POST /v1/records — validate and store learning records of the caller's org (all or nothing). */

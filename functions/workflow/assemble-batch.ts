@@ -2,15 +2,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { logger, metrics } from '#shared/adapters/observability';
 import { passwordSealerFromEnv } from '#shared/adapters/password-sealers';
-import { S3ReportStore } from '#shared/adapters/s3-report-store';
-import { requireEnv } from '#shared/config';
 import { assembleBatch } from '#shared/usecases/run-exhaust';
-import { clock, recordsFromEnv, requestsFromEnv } from './deps.ts';
+import { clock, recordsFromEnv, reportStoreFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
 
 const deps = {
   records: recordsFromEnv(),
   requests: requestsFromEnv(),
-  store: new S3ReportStore(requireEnv('REPORTS_BUCKET')),
+  store: reportStoreFromEnv(),
   sealer: passwordSealerFromEnv(),
   clock,
 };

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { logger, metrics } from '#shared/adapters/observability';
 import { finalizeExhaust } from '#shared/usecases/run-exhaust';
-import { clock, requestsFromEnv } from './deps.ts';
+import { clock, requestsFromEnv } from '../commons/adapters-from-env.ts';
 
 const requests = requestsFromEnv();
 const Input = z.object({

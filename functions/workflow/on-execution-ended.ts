@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { logger, metrics } from '#shared/adapters/observability';
 import { endAbandonedExecution } from '#shared/usecases/run-exhaust';
-import { clock, requestsFromEnv } from './deps.ts';
+import { clock, requestsFromEnv } from '../commons/adapters-from-env.ts';
 
 const requests = requestsFromEnv();
 /** EventBridge's "Step Functions Execution Status Change" event; the execution name is the request id. */

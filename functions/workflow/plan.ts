@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { logger } from '#shared/adapters/observability';
 import { requireNumberEnv } from '#shared/config';
 import { planExhaust } from '#shared/usecases/run-exhaust';
-import { clock, recordsFromEnv, requestsFromEnv } from './deps.ts';
+import { clock, recordsFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
 
 const deps = {
   requests: requestsFromEnv(),

@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { logger } from '#shared/adapters/observability';
-import { S3ReportStore } from '#shared/adapters/s3-report-store';
-import { requireEnv } from '#shared/config';
 import { writeShard } from '#shared/usecases/run-exhaust';
-import { clock, recordsFromEnv, requestsFromEnv } from './deps.ts';
+import { clock, recordsFromEnv, reportStoreFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
 
 const deps = {
   records: recordsFromEnv(),
   requests: requestsFromEnv(),
-  store: new S3ReportStore(requireEnv('REPORTS_BUCKET')),
+  store: reportStoreFromEnv(),
   clock,
 };
 const Input = z.object({
