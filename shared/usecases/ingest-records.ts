@@ -18,6 +18,19 @@ export interface IngestResult {
 export class ReferenceCache {
   readonly courses = new Map<string, CourseRecord | undefined>();
   readonly batches = new Map<string, BatchRecord | undefined>();
+  private readonly assessments = new WeakMap<CourseRecord, Map<string, { id: string; questionIds: Set<string> }>>();
+
+  /** A course's assessments with their question ids, worked out once per course, not per attempt. */
+  assessmentsOf(course: CourseRecord): Map<string, { id: string; questionIds: Set<string> }> {
+    let found = this.assessments.get(course);
+    if (!found) {
+      found = new Map(
+        outlineCourse(course).assessments.map((a) => [a.id, { id: a.id, questionIds: new Set(a.questions.map((q) => q.id)) }]),
+      );
+      this.assessments.set(course, found);
+    }
+    return found;
+  }
 }
 
 /**
@@ -114,13 +127,12 @@ export async function ingestRecords(
       }
       if (record.kind === 'attempt') {
         const course = await cachedCourse(record.courseId, cache, deps.records);
-        const assessment = course && outlineCourse(course).assessments.find((a) => a.id === record.assessmentId);
+        const assessment = course && cache.assessmentsOf(course).get(record.assessmentId);
         if (!assessment) {
           issues.push({ path: `${at}.assessmentId`, message: `is not an assessment of course ${record.courseId}` });
         } else {
-          const known = new Set(assessment.questions.map((q) => q.id));
           record.responses.forEach((response, r) => {
-            if (!known.has(response.questionId)) {
+            if (!assessment.questionIds.has(response.questionId)) {
               issues.push({ path: `${at}.responses[${r}].questionId`, message: `is not a question of ${assessment.id}` });
             }
           });
