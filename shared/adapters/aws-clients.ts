@@ -1,6 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isLocalMode } from '../config.ts';
@@ -10,16 +10,17 @@ import { tracer } from './observability.ts';
  * The AWS clients, made once per process and shared by every adapter. The SDK reads endpoints
  * from AWS_ENDPOINT_URL_DYNAMODB / _S3 / _SFN, which local mode points at the emulators.
  */
-export function createDocumentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+/** `base` is for tests that point a client at an emulator explicitly (endpoint, region, credentials). */
+export function createDocumentClient(base: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(base)), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
 
-export function createS3Client(): S3Client {
-  const local = isLocalMode();
+export function createS3Client(base: S3ClientConfig = {}, local = isLocalMode()): S3Client {
   return tracer.captureAWSv3Client(
     new S3Client({
+      ...base,
       // s3rver needs path-style addressing and stores the SDK's streaming checksum framing as data
       // unless checksums are only sent where an operation requires them (DESIGN §7).
       forcePathStyle: local,

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, createS3Client } from '#shared/adapters/aws-clients';
 import { createTables, startDynalite, startS3rver } from '../../infra/local/emulators.ts';
 import { synthesizeTemplate, tableSchemas } from '../../infra/local/template.ts';
 
@@ -31,17 +31,9 @@ export async function startEmulators(): Promise<Emulators> {
   const records = named('LearningRecords');
   await createTables(dynamo.endpoint, [requests, records]);
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const s3 = new S3Client({
-    endpoint: s3server.endpoint,
-    region: 'us-east-1',
-    credentials,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  // The service's own client factories, pointed at the emulators: same settings as local mode.
+  const db = createDocumentClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
+  const s3 = createS3Client({ endpoint: s3server.endpoint, region: 'us-east-1', credentials }, true);
   return {
     db,
     s3,
