@@ -50,8 +50,18 @@ export function rowEncoder(header: readonly string[], idColumns: ReadonlySet<str
     memo: new Map<string, string>() as Map<string, string> | undefined,
     seen: 0,
     hits: 0,
+    last: '',
+    lastEncoded: '',
   }));
   const encodeText = (text: string, column: (typeof columns)[number]): string => {
+    // Batch-wide cells (course, batch) repeat row after row: one comparison, no lookup.
+    if (text === column.last) return column.lastEncoded;
+    const encoded = encodeMemoised(text, column);
+    column.last = text;
+    column.lastEncoded = encoded;
+    return encoded;
+  };
+  const encodeMemoised = (text: string, column: (typeof columns)[number]): string => {
     const memo = column.memo;
     if (memo === undefined) return encodeTextCell(text, column.isId);
     column.seen += 1;

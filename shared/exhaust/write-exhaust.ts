@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Cell } from '../reports/report-definition.ts';
 import { neutraliseFormula, rowEncoder } from './cells.ts';
+import { ChunkPacker } from './chunk-packer.ts';
 import { CSV_BOM, encodeRow } from './csv-encoding.ts';
 import { zipSingleFile } from './zip-writer.ts';
 
@@ -41,27 +42,25 @@ function headerLine(header: readonly string[]): string {
   return CSV_BOM + encodeRow(header.map(neutraliseFormula));
 }
 
-/** Rows are gathered into chunks of about this size before they reach deflate and AES. */
-const CHUNK_CHARS = 128 * 1024;
-
-/** Encodes row batches as CSV lines, in chunks of ~128 KiB, counting as it goes. */
+/** Encodes row batches as CSV lines in ~128 KiB chunks, counting as it goes. */
 async function* csvChunks(rowBatches: RowBatches, encode: (row: Cell[]) => string, counts: CsvStats, prefix: string) {
-  let pending = prefix;
+  const packer = new ChunkPacker();
+  packer.add(prefix);
   for await (const batch of rowBatches) {
-    for (const row of batch) {
-      pending += encode(row);
-      if (pending.length >= CHUNK_CHARS) {
-        const chunk = Buffer.from(pending, 'utf8');
-        counts.csvBytes += chunk.length;
-        pending = '';
-        yield chunk;
+    for (let r = 0; r < batch.length; r += 1) {
+      const full = packer.add(encode(batch[r] as Cell[]));
+      if (full !== undefined) {
+        counts.csvBytes += full.length;
+        yield full;
       }
     }
     counts.rows += batch.length;
   }
-  const last = Buffer.from(pending, 'utf8');
-  counts.csvBytes += last.length;
-  if (last.length > 0) yield last;
+  const last = packer.rest();
+  if (last !== undefined) {
+    counts.csvBytes += last.length;
+    yield last;
+  }
 }
 
 function settled(stream: Readable): Promise<void> {

@@ -1,12 +1,5 @@
 import { distinctLabels } from '../domain/course-structure.ts';
-import {
-  bestAttempts,
-  certificateStatus,
-  moduleProgressPercent,
-  percentCell,
-  progressPercent,
-  totalScoreCell,
-} from '../domain/scoring.ts';
+import { certificateStatus, learnerScorer } from '../domain/scoring.ts';
 import { type Cell, isCreator, isMentor, type ReportDefinition } from './report-definition.ts';
 
 const FIXED_COLUMNS = [
@@ -51,36 +44,37 @@ export const courseProgressReport: ReportDefinition = {
     ];
   },
 
-  rows({ outline, batch }, { enrolment, attempts, profile }) {
-    const completed = new Set(enrolment.completedContentIds);
-    const best = bestAttempts(attempts);
-    const row: Cell[] = [
-      outline.course.courseId,
-      outline.course.name,
-      batch.batchId,
-      batch.name,
-      enrolment.userId,
-      profile?.state ?? '',
-      profile?.district ?? '',
-      profile?.orgName ?? '',
-      profile?.schoolId ?? '',
-      profile?.schoolName ?? '',
-      profile?.block ?? '',
-      profile?.cluster ?? '',
-      profile?.userType ?? '',
-      profile?.userSubType ?? '',
-      profile?.board ?? '',
-      enrolment.enrolledAt,
-      enrolment.completedAt ?? '',
-      certificateStatus(enrolment),
-      progressPercent(outline.leafIds, completed, enrolment.completedAt),
-      totalScoreCell(outline.assessments, best),
-    ];
-    for (const { leafIds } of outline.modules) row.push(moduleProgressPercent(leafIds, completed));
-    for (const assessment of outline.assessments) {
-      const attempt = best.get(assessment.id);
-      row.push(attempt ? percentCell(Math.min(attempt.score, assessment.maxScore), assessment.maxScore) : '');
-    }
-    return [row];
+  rowBuilder({ outline, batch }) {
+    const score = learnerScorer(outline);
+    const { courseId, name: courseName } = outline.course;
+    const { batchId, name: batchName } = batch;
+    return ({ enrolment, attempts, profile }) => {
+      const scores = score(enrolment, attempts);
+      const row: Cell[] = [
+        courseId,
+        courseName,
+        batchId,
+        batchName,
+        enrolment.userId,
+        profile?.state ?? '',
+        profile?.district ?? '',
+        profile?.orgName ?? '',
+        profile?.schoolId ?? '',
+        profile?.schoolName ?? '',
+        profile?.block ?? '',
+        profile?.cluster ?? '',
+        profile?.userType ?? '',
+        profile?.userSubType ?? '',
+        profile?.board ?? '',
+        enrolment.enrolledAt,
+        enrolment.completedAt ?? '',
+        certificateStatus(enrolment),
+        scores.progress,
+        scores.totalScore,
+      ];
+      for (const progress of scores.moduleProgress) row.push(progress);
+      for (const cell of scores.assessmentScores) row.push(cell);
+      return [row];
+    };
   },
 };

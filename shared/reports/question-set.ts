@@ -38,40 +38,46 @@ export const questionSetReport: ReportDefinition = {
     'Question Response',
   ],
 
-  rows({ outline, batch }, { enrolment, attempts }) {
-    const rows: Cell[][] = [];
+  rowBuilder({ outline, batch }) {
     const assessments = new Map<string, AssessmentNode>(outline.assessments.map((a) => [a.id, a]));
-    // Attempts arrive in key order; readers expect them in the order they happened.
-    const ordered = [...attempts].sort(
-      (a, b) => a.attemptedAt.localeCompare(b.attemptedAt) || a.attemptId.localeCompare(b.attemptId),
+    const questionsOf = new Map<string, Map<string, Question>>(
+      outline.assessments.map((a) => [a.id, new Map((a.questions ?? []).map((q) => [q.id, q]))]),
     );
-    for (const attempt of ordered) {
-      const questionSet = assessments.get(attempt.assessmentId);
-      const questions = new Map<string, Question>((questionSet?.questions ?? []).map((q) => [q.id, q]));
-      for (const response of attempt.responses) {
-        const question = questions.get(response.questionId);
-        rows.push([
-          outline.course.courseId,
-          outline.course.name,
-          batch.batchId,
-          batch.name,
-          enrolment.userId,
-          attempt.assessmentId,
-          questionSet?.name ?? '',
-          attempt.attemptId,
-          attempt.attemptedAt,
-          response.questionId,
-          question ? QUESTION_TYPE_LABELS[question.type] : '',
-          question?.title ?? '',
-          question?.description ?? '',
-          response.durationSeconds ?? '',
-          response.score,
-          question?.maxScore ?? '',
-          encodeList(question?.options ?? []),
-          encodeList(response.response),
-        ]);
+    const noQuestions = new Map<string, Question>();
+    return ({ enrolment, attempts }) => {
+      const rows: Cell[][] = [];
+      // Attempts arrive in key order; readers expect them in the order they happened.
+      const ordered = [...attempts].sort(
+        (a, b) => a.attemptedAt.localeCompare(b.attemptedAt) || a.attemptId.localeCompare(b.attemptId),
+      );
+      for (const attempt of ordered) {
+        const questionSet = assessments.get(attempt.assessmentId);
+        const questions = questionsOf.get(attempt.assessmentId) ?? noQuestions;
+        for (const response of attempt.responses) {
+          const question = questions.get(response.questionId);
+          rows.push([
+            outline.course.courseId,
+            outline.course.name,
+            batch.batchId,
+            batch.name,
+            enrolment.userId,
+            attempt.assessmentId,
+            questionSet?.name ?? '',
+            attempt.attemptId,
+            attempt.attemptedAt,
+            response.questionId,
+            question ? QUESTION_TYPE_LABELS[question.type] : '',
+            question?.title ?? '',
+            question?.description ?? '',
+            response.durationSeconds ?? '',
+            response.score,
+            question?.maxScore ?? '',
+            encodeList(question?.options ?? []),
+            encodeList(response.response),
+          ]);
+        }
       }
-    }
-    return rows;
+      return rows;
+    };
   },
 };

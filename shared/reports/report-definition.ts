@@ -6,6 +6,8 @@ export type ReportType = (typeof ReportTypes)[number];
 
 export type Cell = string | number;
 
+export type RowBuilder = (learner: LearnerBundle) => Cell[][];
+
 /** Who is asking, as the API's JWT says. */
 export interface Actor {
   userId: string;
@@ -31,8 +33,12 @@ export interface ReportDefinition {
   idColumns: ReadonlySet<string>;
   mayRequest(actor: Actor, context: BatchContext): boolean;
   columns(outline: CourseOutline): string[];
-  /** A learner's rows (an array, not a generator: this runs once per learner of every batch). */
-  rows(context: BatchContext, learner: LearnerBundle): Cell[][];
+  /**
+   * Prepares, once per batch, what every row needs (lookups by id, scoring plans), and returns the
+   * function that turns one learner into rows: an array, not a generator, because it runs once per
+   * learner of every batch.
+   */
+  rowBuilder(context: BatchContext): RowBuilder;
 }
 
 export function isCreator(actor: Actor, { outline, batch }: BatchContext): boolean {

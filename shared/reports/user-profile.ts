@@ -35,26 +35,28 @@ export const userProfileReport: ReportDefinition = {
     'Consent Provided Date',
   ],
 
-  rows({ outline, batch }, { enrolment, consent, profile }) {
-    const consented = hasConsented(consent);
-    const pii = consented ? profile : undefined;
-    return [
-      [
-        outline.course.courseId,
-        outline.course.name,
-        batch.batchId,
-        batch.name,
-        enrolment.userId,
-        pii?.name ?? '',
-        profile?.state ?? '',
-        profile?.district ?? '',
-        profile?.orgName ?? '',
-        pii?.externalId ?? '',
-        pii?.phone ?? '',
-        pii?.email ?? '',
-        consented ? 'Yes' : 'No',
-        consented ? consent.at : '',
-      ],
-    ];
-  },
+  rowBuilder:
+    ({ outline, batch }) =>
+    ({ enrolment, consent, profile }) => {
+      const consented = hasConsented(consent);
+      const pii = consented ? profile : undefined;
+      return [
+        [
+          outline.course.courseId,
+          outline.course.name,
+          batch.batchId,
+          batch.name,
+          enrolment.userId,
+          pii?.name ?? '',
+          profile?.state ?? '',
+          profile?.district ?? '',
+          profile?.orgName ?? '',
+          pii?.externalId ?? '',
+          pii?.phone ?? '',
+          pii?.email ?? '',
+          consented ? 'Yes' : 'No',
+          consented ? consent.at : '',
+        ],
+      ];
+    },
 };

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { excelSafeId, neutraliseFormula, readId, rowEncoder } from '#shared/exhaust/cells';
+import { encodeRow } from '#shared/exhaust/csv-encoding';
 import { decodeList, encodeList } from '#shared/exhaust/list-encoding';
 
 describe('CSV cells for humans', () => {
@@ -27,6 +28,18 @@ describe('CSV cells for humans', () => {
     expect(encode(['0131234567890123456', '0131234567890123456'])).toBe('"=""0131234567890123456""",0131234567890123456\r\n');
     expect(encode(['=evil', '=evil'])).toBe("'=evil,'=evil\r\n");
     expect(encode([7, 'a,b'])).toBe('7,"a,b"\r\n');
+  });
+
+  it('encodes every row by its own cells, however values repeat or alternate down a column', () => {
+    const encode = rowEncoder(['Batch Id', 'Name'], new Set(['Batch Id']));
+    const values = ['=x', 'plain', 'a,b', '0131234567890123456', '', 'plain'];
+    // Enough rows for each column's memo to settle, with every value following every other.
+    for (let i = 0; i < 5000; i += 1) {
+      const value = values[(i + (i >> 2)) % values.length] as string;
+      expect(encode([value, value])).toBe(`${encodeRow([excelSafeId(neutraliseFormula(value)), neutraliseFormula(value)])}`);
+    }
+    // Distinct values past the trial still encode right once a column stops memoising them.
+    for (let i = 0; i < 5000; i += 1) expect(encode([`id-${i}`, `=n${i}`])).toBe(`id-${i},'=n${i}\r\n`);
   });
 });
 

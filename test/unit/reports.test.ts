@@ -57,7 +57,7 @@ describe('report: course progress', () => {
       ],
       profile,
     };
-    const [row] = [...courseProgressReport.rows(context, learner)];
+    const [row] = courseProgressReport.rowBuilder(context)(learner);
     const cells = cellsOf(courseProgressReport, row ?? []);
     expect(cells).toMatchObject({
       'User UUID': 'u1',
@@ -89,7 +89,7 @@ describe('report: user profile', () => {
       profile,
       consent: consent && { kind: 'consent' as const, courseId: 'course-1', batchId: 'batch-1', userId: 'u1', ...consent },
     };
-    return cellsOf(userProfileReport, [...userProfileReport.rows(context, learner)][0] ?? []);
+    return cellsOf(userProfileReport, userProfileReport.rowBuilder(context)(learner)[0] ?? []);
   };
 
   it('writes personal data of a learner who consented, with the consent date', () => {
@@ -154,7 +154,9 @@ describe('report: question set responses', () => {
         }),
       ],
     };
-    const rows = [...questionSetReport.rows(context, learner)].map((row) => cellsOf(questionSetReport, row));
+    const rows = questionSetReport
+      .rowBuilder(context)(learner)
+      .map((row) => cellsOf(questionSetReport, row));
     expect(rows.map((r) => r['Attempt ID'])).toEqual(['third', 'first', 'second']);
     expect(rows[1]).toMatchObject({
       'QuestionSet Id': 'a1',

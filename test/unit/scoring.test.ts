@@ -1,40 +1,75 @@
 import { describe, expect, it } from 'vitest';
 import { outlineCourse } from '#shared/domain/course-structure';
-import { bestAttempts, percentCell, progressPercent, totalScoreCell } from '#shared/domain/scoring';
-import { attempt, course } from '../support/fixtures.ts';
+import { type AttemptRecord, CourseRecordSchema } from '#shared/domain/records';
+import { type LearnerScores, learnerScorer, percentCell } from '#shared/domain/scoring';
+import { attempt, course, enrolment } from '../support/fixtures.ts';
 
 describe('scoring rules', () => {
   const outline = outlineCourse(course);
+  const score = learnerScorer(outline);
+  const scoresOf = (completedContentIds: string[], attempts: AttemptRecord[] = []) =>
+    score(enrolment({ completedContentIds }), attempts);
 
   it('counts only non-optional leaves, nested modules included', () => {
     expect([...outline.leafIds].sort()).toEqual(['a1', 'a2', 'c1', 'c2']);
   });
 
-  it('rounds progress and forces 100 once the enrolment has a completion date', () => {
-    expect(progressPercent(outline.leafIds, new Set(['c1']))).toBe(25);
-    expect(progressPercent(outline.leafIds, new Set(['c1', 'a1', 'c3']))).toBe(50);
-    expect(progressPercent(new Set(['a', 'b', 'c']), new Set(['a']))).toBe(33);
-    expect(progressPercent(outline.leafIds, new Set(), '2026-02-01T00:00:00.000Z')).toBe(100);
-    expect(progressPercent(new Set(), new Set())).toBe(0);
+  it('rounds progress, ignores optional and unknown ids, and counts an id listed twice once', () => {
+    expect(scoresOf(['c1']).progress).toBe(25);
+    expect(scoresOf(['c1', 'a1', 'c3']).progress).toBe(50);
+    expect(scoresOf(['c1', 'c1', 'c1', 'not-in-course']).progress).toBe(25);
+    expect(scoresOf([]).progress).toBe(0);
+    // Two of three leaves: 66.7 rounds to 67.
+    const flat = CourseRecordSchema.parse({
+      ...course,
+      children: ['x', 'y', 'z'].map((id) => ({ type: 'content', id, name: id })),
+    });
+    const three = learnerScorer(outlineCourse(flat));
+    expect(three(enrolment({ completedContentIds: ['x', 'y'] }), []).progress).toBe(67);
   });
 
-  it('takes the highest score per assessment as the best attempt', () => {
-    const best = bestAttempts([
-      attempt({ assessmentId: 'a1', score: 3 }),
-      attempt({ assessmentId: 'a1', score: 5 }),
-      attempt({ assessmentId: 'a2', score: 2 }),
-    ]);
-    expect(best.get('a1')?.score).toBe(5);
-    expect(best.get('a2')?.score).toBe(2);
+  it('forces 100 once the enrolment has a completion date, but not for its modules', () => {
+    const scores = score(enrolment({ completedContentIds: [], completedAt: '2026-02-01T00:00:00.000Z' }), []);
+    expect(scores.progress).toBe(100);
+    expect(scores.moduleProgress).toEqual([0, 0, 0]);
+  });
+
+  it('measures each module, nested ones included, over its own leaves', () => {
+    // m1: c1, a1; m2: c2, a2 (c3 optional); m2a: c2.
+    expect(scoresOf(['c1', 'c2']).moduleProgress).toEqual([50, 50, 100]);
+    expect(scoresOf(['c1', 'a1', 'c2', 'a2']).moduleProgress).toEqual([100, 100, 100]);
+  });
+
+  it('keeps the best attempt per assessment: the highest score, capped at the maximum', () => {
+    const scores = scoresOf(
+      [],
+      [
+        attempt({ assessmentId: 'a1', score: 3 }),
+        attempt({ assessmentId: 'a1', score: 5 }),
+        attempt({ assessmentId: 'a2', score: 9 }),
+        attempt({ assessmentId: 'not-in-course', score: 1 }),
+      ],
+    );
+    expect(scores.assessmentScores).toEqual(['50%', '100%']);
   });
 
   it('sums best scores over their max scores: 5/10 and 2/5 make 7/15, written 47%', () => {
-    const best = bestAttempts([attempt({ assessmentId: 'a1', score: 5 }), attempt({ assessmentId: 'a2', score: 2 })]);
-    expect(totalScoreCell(outline.assessments, best)).toBe('47%');
+    const scores = scoresOf([], [attempt({ assessmentId: 'a1', score: 5 }), attempt({ assessmentId: 'a2', score: 2 })]);
+    expect(scores.totalScore).toBe('47%');
   });
 
-  it('leaves the total blank when nothing was attempted, rather than reading as zero', () => {
-    expect(totalScoreCell(outline.assessments, new Map())).toBe('');
+  it('leaves scores and the total blank when nothing was attempted, rather than reading as zero', () => {
+    const scores: LearnerScores = scoresOf(['c1']);
+    expect(scores.assessmentScores).toEqual(['', '']);
+    expect(scores.totalScore).toBe('');
+  });
+
+  it('gives each learner their own figures when one scorer serves a whole batch', () => {
+    expect(scoresOf(['c1', 'a1']).progress).toBe(50);
+    // The same ids again for the next learner are not mistaken for repeats.
+    expect(scoresOf(['c1', 'a1']).progress).toBe(50);
+    expect(scoresOf([], [attempt({ assessmentId: 'a2', score: 1 })]).assessmentScores).toEqual(['', '20%']);
+    expect(scoresOf([]).assessmentScores).toEqual(['', '']);
   });
 
   it('rounds percentages up, as Sunbird does', () => {
