@@ -17,7 +17,7 @@ import { PROJECT_ROOT } from '../infra/paths.ts';
  * `npm run bench`: prints figures, asserts nothing.
  *  1. The course progress exhaust writer (learners → rows → CSV → AES-256 ZIP → file) for
  *     N = 10k, 100k, 1M synthetic enrolments, each run in its own process so peak RSS is its own;
- *     the median of three runs is printed.
+ *     the median of five runs is printed.
  *  2. 7-Zip (`7z a -tzip -mem=AES256 -mx=5 -mmt=1`) on the very CSV the writer produced.
  *  3. A 10k-learner batch end to end on the local stack: POST → SUCCESS → downloaded file.
  * Options: --sizes 10000,100000 (default 10000,100000,1000000), --no-e2e.
@@ -25,7 +25,7 @@ import { PROJECT_ROOT } from '../infra/paths.ts';
  */
 const run = promisify(execFile);
 const PASSWORD = 'Bench2026pw';
-const RUNS = 3;
+const RUNS = 5;
 const workDir = resolve(PROJECT_ROOT, '.bench');
 
 const { values } = parseArgs({
@@ -134,7 +134,7 @@ async function main() {
   ];
   for (const size of values.sizes.split(',').map(Number)) {
     const zipPath = join(workDir, `writer-${size}.zip`);
-    // Runs vary by ±15% on a shared 2-core machine: report the median of three (peak RSS: the highest).
+    // Runs vary by ±15% on a shared 2-core machine: report the median of five (peak RSS: the highest).
     const runs = [];
     for (let r = 0; r < RUNS; r += 1) runs.push(await childFigures(size, zipPath));
     runs.sort((a, b) => a.seconds - b.seconds);

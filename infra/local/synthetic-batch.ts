@@ -51,6 +51,8 @@ export function* syntheticLearnerPages(count: number): Generator<LearnerBundle[]
   let page: LearnerBundle[] = [];
   const outline = outlineCourse(benchCourse);
   const leaves = [...outline.leafIds];
+  // Which leaves a learner completed depends on i % 3 only: three lists, shared (records are read-only).
+  const completions = [0, 1, 2].map((r) => leaves.filter((_, l) => (r + l) % 3 !== 0));
   const states = ['Karnataka', 'Maharashtra', 'Uttar Pradesh', 'Tamil Nadu', 'Kerala'];
   for (let i = 0; i < count; i += 1) {
     const userId = `user-${String(i).padStart(8, '0')}`;
@@ -62,7 +64,7 @@ export function* syntheticLearnerPages(count: number): Generator<LearnerBundle[]
         userId,
         enrolledAt: '2026-02-01T10:00:00.000Z',
         completedAt: i % 4 === 0 ? '2026-03-01T10:00:00.000Z' : undefined,
-        completedContentIds: leaves.filter((_, l) => (i + l) % 3 !== 0),
+        completedContentIds: completions[i % 3] as string[],
         certificates: i % 4 === 0 ? [{ id: `cert-${i}`, issuedAt: '2026-03-02T00:00:00.000Z' }] : [],
       },
       attempts: outline.assessments.map((a, k) => ({

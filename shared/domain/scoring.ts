@@ -39,60 +39,76 @@ export function certificateStatus(enrolment: EnrolmentRecord): 'Issued' | '' {
 }
 
 /**
- * Compiles the rules for one course outline. This runs once per learner of every batch, so the
+ * The rules compiled for one course outline. This runs once per learner of every batch, so the
  * outline is turned into slots up front: each completed id is looked up once (instead of once per
- * module it sits in), and best attempts are kept in arrays rather than a Map per learner.
+ * module it sits in), and best attempts are kept in an array rather than a Map per learner.
  */
-export function learnerScorer(
-  outline: CourseOutline,
-): (enrolment: EnrolmentRecord, attempts: readonly AttemptRecord[]) => LearnerScores {
-  const leafSlots = new Map<string, number>();
-  const slotOf = (id: string) => {
-    let slot = leafSlots.get(id);
+class OutlineScorer {
+  private readonly leafSlots = new Map<string, number>();
+  private readonly countsForCourse: boolean[] = [];
+  /** Per leaf slot, the modules (by index) whose progress it counts towards. */
+  private readonly modulesOfSlot: number[][] = [];
+  private readonly moduleSizes: number[];
+  private readonly courseSize: number;
+  /** A completed id listed twice counts once: a slot is marked with the call it was last seen in. */
+  private readonly seenIn: Int32Array;
+  private call = 0;
+  private readonly assessmentSlots = new Map<string, number>();
+  /** Per assessment column, its slot: two nodes with one id share their best attempt. */
+  private readonly columnSlots: number[];
+  private readonly maxScores: number[];
+
+  constructor(outline: CourseOutline) {
+    for (const id of outline.leafIds) this.countsForCourse[this.leafSlot(id)] = true;
+    outline.modules.forEach(({ leafIds }, m) => {
+      for (const id of leafIds) (this.modulesOfSlot[this.leafSlot(id)] as number[]).push(m);
+    });
+    this.moduleSizes = outline.modules.map(({ leafIds }) => leafIds.size);
+    this.courseSize = outline.leafIds.size;
+    this.seenIn = new Int32Array(this.leafSlots.size);
+    this.columnSlots = outline.assessments.map(({ id }) => {
+      if (!this.assessmentSlots.has(id)) this.assessmentSlots.set(id, this.assessmentSlots.size);
+      return this.assessmentSlots.get(id) as number;
+    });
+    this.maxScores = outline.assessments.map(({ maxScore }) => maxScore);
+  }
+
+  private leafSlot(id: string): number {
+    let slot = this.leafSlots.get(id);
     if (slot === undefined) {
-      slot = leafSlots.size;
-      leafSlots.set(id, slot);
+      slot = this.leafSlots.size;
+      this.leafSlots.set(id, slot);
+      this.countsForCourse[slot] = false;
+      this.modulesOfSlot[slot] = [];
     }
     return slot;
-  };
-  const countsForCourse: boolean[] = [];
-  const modulesOfSlot: number[][] = [];
-  for (const id of outline.leafIds) countsForCourse[slotOf(id)] = true;
-  outline.modules.forEach(({ leafIds }, m) => {
-    for (const id of leafIds) {
-      const slot = slotOf(id);
-      if (modulesOfSlot[slot] === undefined) modulesOfSlot[slot] = [];
-      modulesOfSlot[slot].push(m);
-    }
-  });
-  const moduleSizes = outline.modules.map(({ leafIds }) => leafIds.size);
-  const courseSize = outline.leafIds.size;
-  // A completed id listed twice counts once: a slot is marked with the call it was last seen in.
-  const seenIn = new Int32Array(leafSlots.size);
-  let call = 0;
+  }
 
-  const assessmentSlots = new Map<string, number>();
-  const columnSlots = outline.assessments.map(({ id }) => {
-    if (!assessmentSlots.has(id)) assessmentSlots.set(id, assessmentSlots.size);
-    return assessmentSlots.get(id) as number;
-  });
-
-  return (enrolment, attempts) => {
-    call = call === 0x7fffffff ? 1 : call + 1;
-    if (call === 1) seenIn.fill(0);
+  score(enrolment: EnrolmentRecord, attempts: readonly AttemptRecord[]): LearnerScores {
+    this.call = this.call === 0x7fffffff ? 1 : this.call + 1;
+    if (this.call === 1) this.seenIn.fill(0);
+    const moduleProgress = new Array<number>(this.moduleSizes.length).fill(0);
     let courseDone = 0;
-    const moduleDone = new Array<number>(moduleSizes.length).fill(0);
-    for (const id of enrolment.completedContentIds) {
-      const slot = leafSlots.get(id);
-      if (slot === undefined || seenIn[slot] === call) continue;
-      seenIn[slot] = call;
-      if (countsForCourse[slot] === true) courseDone += 1;
-      for (const m of modulesOfSlot[slot] ?? []) moduleDone[m] = (moduleDone[m] as number) + 1;
+    const completed = enrolment.completedContentIds;
+    for (let i = 0; i < completed.length; i += 1) {
+      const slot = this.leafSlots.get(completed[i] as string);
+      if (slot === undefined || this.seenIn[slot] === this.call) continue;
+      this.seenIn[slot] = this.call;
+      if (this.countsForCourse[slot]) courseDone += 1;
+      const modules = this.modulesOfSlot[slot] as number[];
+      for (let k = 0; k < modules.length; k += 1) {
+        const m = modules[k] as number;
+        moduleProgress[m] = (moduleProgress[m] as number) + 1;
+      }
+    }
+    for (let m = 0; m < moduleProgress.length; m += 1) {
+      moduleProgress[m] = roundedShare(moduleProgress[m] as number, this.moduleSizes[m] as number);
     }
 
-    const best: (AttemptRecord | undefined)[] = new Array(assessmentSlots.size);
-    for (const attempt of attempts) {
-      const slot = assessmentSlots.get(attempt.assessmentId);
+    const best: (AttemptRecord | undefined)[] = new Array(this.assessmentSlots.size);
+    for (let i = 0; i < attempts.length; i += 1) {
+      const attempt = attempts[i] as AttemptRecord;
+      const slot = this.assessmentSlots.get(attempt.assessmentId);
       if (slot === undefined) continue;
       const current = best[slot];
       if (
@@ -105,20 +121,33 @@ export function learnerScorer(
     }
     let scored = 0;
     let max = 0;
-    const assessmentScores = outline.assessments.map(({ maxScore }, k) => {
-      const attempt = best[columnSlots[k] as number];
-      if (attempt === undefined) return '';
+    const assessmentScores = new Array<string>(this.columnSlots.length);
+    for (let k = 0; k < this.columnSlots.length; k += 1) {
+      const attempt = best[this.columnSlots[k] as number];
+      if (attempt === undefined) {
+        assessmentScores[k] = '';
+        continue;
+      }
+      const maxScore = this.maxScores[k] as number;
       const score = Math.min(attempt.score, maxScore);
       scored += score;
       max += maxScore;
-      return percentCell(score, maxScore);
-    });
+      assessmentScores[k] = percentCell(score, maxScore);
+    }
 
     return {
-      progress: enrolment.completedAt ? 100 : roundedShare(courseDone, courseSize),
-      moduleProgress: moduleDone.map((done, m) => roundedShare(done, moduleSizes[m] as number)),
+      progress: enrolment.completedAt ? 100 : roundedShare(courseDone, this.courseSize),
+      moduleProgress,
       assessmentScores,
       totalScore: max > 0 ? percentCell(scored, max) : '',
     };
-  };
+  }
+}
+
+/** The scoring rules compiled for one course outline (see OutlineScorer). */
+export function learnerScorer(
+  outline: CourseOutline,
+): (enrolment: EnrolmentRecord, attempts: readonly AttemptRecord[]) => LearnerScores {
+  const scorer = new OutlineScorer(outline);
+  return (enrolment, attempts) => scorer.score(enrolment, attempts);
 }

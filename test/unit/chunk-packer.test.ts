@@ -16,7 +16,10 @@ function pack(lines: string[]): Buffer[] {
 describe('chunk packer', () => {
   it('hands out UTF-8 chunks that join into exactly the text, multi-byte characters never split', () => {
     const words = ['ascii', 'Ünïcödé', 'हिन्दी पाठ्यक्रम', 'தமிழ்', '😀👩🏽‍🏫', '"quoted, text"\r\n'];
-    const lines = Array.from({ length: 40_000 }, (_, i) => `${i},${words[i % words.length]},${words[(i * 7) % words.length]}\r\n`);
+    const lines = Array.from(
+      { length: 40_000 },
+      (_, i) => `${i},${words[i % words.length]},${words[(i * 7) % words.length]}\r\n`,
+    );
     const chunks = pack(lines);
     expect(chunks.length).toBeGreaterThan(5);
     expect(Buffer.concat(chunks).equals(Buffer.from(lines.join(''), 'utf8'))).toBe(true);
