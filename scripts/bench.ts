@@ -12,11 +12,13 @@ import { courseProgressReport } from '#shared/reports/course-progress';
 import { exhaustRows } from '#shared/usecases/run-exhaust';
 import { benchBatch as batch, benchCourse as course, syntheticLearnerPages } from '../infra/local/synthetic-batch.ts';
 import { PROJECT_ROOT } from '../infra/paths.ts';
+import { writerNodeOptions } from '../infra/writer-sizing.ts';
 
 /**
  * `npm run bench`: prints figures, asserts nothing.
  *  1. The course progress exhaust writer (learners → rows → CSV → AES-256 ZIP → file) for
- *     N = 10k, 100k, 1M synthetic enrolments, each run in its own process so peak RSS is its own;
+ *     N = 10k, 100k, 1M synthetic enrolments, each run in its own process so peak RSS is its own,
+ *     with the heap limit the writer functions have on AWS (infra/writer-sizing.ts);
  *     the median of five runs is printed.
  *  2. 7-Zip (`7z a -tzip -mem=AES256 -mx=5 -mmt=1`) on the very CSV the writer produced.
  *  3. A 10k-learner batch end to end on the local stack: POST → SUCCESS → downloaded file.
@@ -64,7 +66,9 @@ async function timeSevenZip(csvPath: string): Promise<number> {
 
 async function childFigures(count: number, out: string) {
   return new Promise<{ rows: number; csvBytes: number; bytes: number; seconds: number; peakRssMB: number }>((ok, fail) => {
-    const child = spawn(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname, '--writer', String(count)], {
+    // The writer runs as it does in the WriteShard and AssembleBatch functions: same heap limit.
+    const args = [writerNodeOptions(), ...process.execArgv, new URL(import.meta.url).pathname, '--writer', String(count)];
+    const child = spawn(process.execPath, args, {
       env: { ...process.env, BENCH_OUT: out },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -13,6 +13,8 @@ export interface ExhaustFunctionProps {
   description: string;
   timeout?: Duration;
   memorySize?: number;
+  /** Extra Node.js options, e.g. a heap limit. */
+  nodeOptions?: string;
   logRetention?: RetentionDays;
 }
 
@@ -46,7 +48,7 @@ export class ExhaustFunction extends NodejsFunction {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: ['--enable-source-maps', props.nodeOptions].filter(Boolean).join(' '),
         POWERTOOLS_SERVICE_NAME: 'course-exhaust',
         POWERTOOLS_METRICS_NAMESPACE: 'CourseExhaust',
       },

@@ -20,6 +20,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { WRITER_MEMORY_MB, writerNodeOptions } from '../writer-sizing.ts';
 import { ExhaustFunction } from './exhaust-function.ts';
 import type { Storage } from './storage.ts';
 
@@ -89,7 +90,8 @@ export class Workflow extends Construct {
     const writeShardFn = new ExhaustFunction(this, 'WriteShardFn', {
       entry: 'functions/workflow/write-shard.ts',
       description: 'Writes one shard of a huge batch as a CSV part under tmp/',
-      memorySize: 1024,
+      memorySize: WRITER_MEMORY_MB,
+      nodeOptions: writerNodeOptions(),
       timeout: Duration.minutes(15),
     })
       .bindTable(storage.requests, 'REQUESTS_TABLE', 'read')
@@ -99,7 +101,8 @@ export class Workflow extends Construct {
     const assembleFn = new ExhaustFunction(this, 'AssembleBatchFn', {
       entry: 'functions/workflow/assemble-batch.ts',
       description: 'Streams one batch exhaust as CSV into an encrypted ZIP in S3',
-      memorySize: 1024,
+      memorySize: WRITER_MEMORY_MB,
+      nodeOptions: writerNodeOptions(),
       timeout: Duration.minutes(15),
     })
       .bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite')

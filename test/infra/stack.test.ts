@@ -35,6 +35,18 @@ function statementsOf(fnFragment: string): { Action: string | string[]; Resource
 }
 const actionsOf = (fnFragment: string) => statementsOf(fnFragment).flatMap((s) => [s.Action].flat());
 
+describe('infra: functions', () => {
+  it('gives the exhaust writers a full vCPU and a heap limit, so memory stays flat as batches grow', () => {
+    for (const fn of ['WriteShardFn', 'AssembleBatchFn']) {
+      const props = json.Resources[logicalIdOf('AWS::Lambda::Function', fn)].Properties;
+      expect(props.MemorySize, fn).toBe(1769);
+      expect(props.Environment.Variables.NODE_OPTIONS, fn).toBe('--enable-source-maps --max-old-space-size=128');
+    }
+    const api = json.Resources[logicalIdOf('AWS::Lambda::Function', 'SubmitReportFn')].Properties;
+    expect(api.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+  });
+});
+
 describe('infra: storage', () => {
   it('has the two tables on demand with point-in-time recovery', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 2);
