@@ -39,13 +39,23 @@ const MEMO_LIMIT = 4096;
 /** After this many values, a column whose values mostly differ (ids, dates) stops looking them up. */
 const MEMO_TRIAL = 2048;
 
+/** ',0' … ',100': progress and score columns are small whole numbers in every row. */
+const SEPARATED_SMALL_INTS = Array.from({ length: 101 }, (_, n) => `,${n}`);
+
+function separatedNumber(n: number, separator: string): string {
+  if (separator === '') return String(n);
+  return Number.isInteger(n) && n >= 0 && n <= 100 ? (SEPARATED_SMALL_INTS[n] as string) : `,${n}`;
+}
+
 /**
  * Builds the row encoder for a header, deciding once which columns hold ids. This is the innermost
- * loop of every exhaust: numbers take a fast path, and each column remembers how it encoded its
- * commonest values unless they turn out to be mostly distinct.
+ * loop of every exhaust. Each column's cells are produced with their separating comma already in
+ * front, so a line is one concatenation per cell; numbers take a fast path; and each column
+ * remembers how it encoded its commonest values unless they turn out to be mostly distinct.
  */
 export function rowEncoder(header: readonly string[], idColumns: ReadonlySet<string>): (row: readonly Cell[]) => string {
-  const columns = header.map((name) => ({
+  const columns = header.map((name, i) => ({
+    separator: i === 0 ? '' : ',',
     isId: idColumns.has(name),
     memo: new Map<string, string>() as Map<string, string> | undefined,
     seen: 0,
@@ -53,7 +63,8 @@ export function rowEncoder(header: readonly string[], idColumns: ReadonlySet<str
     last: '',
     lastEncoded: '',
   }));
-  const encodeText = (text: string, column: (typeof columns)[number]): string => {
+  type Column = (typeof columns)[number];
+  const encodeText = (text: string, column: Column): string => {
     // Batch-wide cells (course, batch) repeat row after row: one comparison, no lookup.
     if (text === column.last) return column.lastEncoded;
     const encoded = encodeMemoised(text, column);
@@ -61,16 +72,16 @@ export function rowEncoder(header: readonly string[], idColumns: ReadonlySet<str
     column.lastEncoded = encoded;
     return encoded;
   };
-  const encodeMemoised = (text: string, column: (typeof columns)[number]): string => {
+  const encodeMemoised = (text: string, column: Column): string => {
     const memo = column.memo;
-    if (memo === undefined) return encodeTextCell(text, column.isId);
+    if (memo === undefined) return column.separator + encodeTextCell(text, column.isId);
     column.seen += 1;
     const known = memo.get(text);
     if (known !== undefined) {
       column.hits += 1;
       return known;
     }
-    const encoded = encodeTextCell(text, column.isId);
+    const encoded = column.separator + encodeTextCell(text, column.isId);
     if (column.seen === MEMO_TRIAL && column.hits * 2 < column.seen) column.memo = undefined;
     else if (memo.size < MEMO_LIMIT) memo.set(text, encoded);
     return encoded;
@@ -79,9 +90,10 @@ export function rowEncoder(header: readonly string[], idColumns: ReadonlySet<str
     let line = '';
     for (let i = 0; i < row.length; i += 1) {
       const cell = row[i] as Cell;
-      if (i > 0) line += ',';
-      if (typeof cell === 'number') line += cell;
-      else if (cell.length > 0) line += encodeText(cell, columns[i] as (typeof columns)[number]);
+      const column = columns[i] as Column;
+      if (typeof cell === 'number') line += separatedNumber(cell, column.separator);
+      else if (cell.length > 0) line += encodeText(cell, column);
+      else line += column.separator;
     }
     return line + CSV_EOL;
   };

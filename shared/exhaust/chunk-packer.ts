@@ -4,9 +4,9 @@ const CHUNK_BYTES = 128 * 1024;
 const MAX_UTF8_BYTES_PER_UNIT = 3;
 
 /**
- * Packs text into ~128 KiB UTF-8 buffers. Writing each CSV line straight into a buffer measured
- * ~2× faster than concatenating a chunk-sized string and converting it, which first flattens a
- * rope of a thousand lines.
+ * Packs text into ~128 KiB UTF-8 buffers. Writing each CSV line straight into a buffer made the
+ * whole writer ~5% faster here than concatenating a chunk-sized string and converting it, which
+ * first flattens a rope of a thousand lines.
  */
 export class ChunkPacker {
   private chunk = Buffer.allocUnsafe(CHUNK_BYTES);

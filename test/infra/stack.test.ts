@@ -1,6 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BATCHES_PER_REQUEST } from '#shared/domain/report-request';
+import { LEARNER_BUCKETS } from '#shared/domain/shards';
 import { buildApp } from '../../infra/build-app.ts';
 import { stateMachineDefinition } from '../../infra/local/template.ts';
 
@@ -146,6 +148,28 @@ describe('infra: workflow', () => {
       LoggingConfiguration: { IncludeExecutionData: false, Level: 'ERROR' },
       TracingConfiguration: { Enabled: true },
     });
+  });
+});
+
+describe('infra: inline Maps carry the worst case', () => {
+  // Inline Map limits (Step Functions quotas): 40 concurrent iterations, 25,000 history events
+  // for the whole execution, 256 KiB of state. The worst request: 20 batches, each in 16 shards.
+  const INLINE_MAX_CONCURRENCY = 40;
+  const HISTORY_EVENTS_LIMIT = 25_000;
+  // A Lambda task without retries logs ~6 events (entered, scheduled, started, succeeded, exited,
+  // iteration), each retry ~3 more; a Map iteration ~3 of its own.
+  const eventsOfTask = (retry: { MaxAttempts: number }[]) => 6 + 3 * Math.max(...retry.map((r) => r.MaxAttempts));
+
+  it('stays well inside inline limits even with every retry taken, so no Distributed Map is needed', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the definition is read as the JSON it is.
+    const definition = stateMachineDefinition(json as never) as { States: Record<string, any> };
+    const { PerBatch } = definition.States;
+    const { WriteShards, AssembleBatch } = PerBatch.ItemProcessor.States;
+    for (const map of [PerBatch, WriteShards]) expect(map.MaxConcurrency).toBeLessThanOrEqual(INLINE_MAX_CONCURRENCY);
+    const perShard = 3 + eventsOfTask(WriteShards.ItemProcessor.States.WriteShard.Retry);
+    const perBatch = 3 + 10 + LEARNER_BUCKETS * perShard + eventsOfTask(AssembleBatch.Retry);
+    const worstCase = MAX_BATCHES_PER_REQUEST * perBatch + 100;
+    expect(worstCase).toBeLessThan(HISTORY_EVENTS_LIMIT / 2);
   });
 });
 

@@ -30,6 +30,15 @@ describe('CSV cells for humans', () => {
     expect(encode([7, 'a,b'])).toBe('7,"a,b"\r\n');
   });
 
+  it('writes numbers as JavaScript prints them, in the first column and the others, blanks as empty cells', () => {
+    const encode = rowEncoder(['A', 'B', 'C'], new Set());
+    for (const n of [0, 7, 100, 101, -1, -0, 2.5, 99.5, 1e21, 12345678901234567890]) {
+      expect(encode([n, n, ''])).toBe(`${String(n)},${String(n)},\r\n`);
+      expect(encode(['', '', n])).toBe(`,,${String(n)}\r\n`);
+    }
+    expect(encode(['', '', ''])).toBe(',,\r\n');
+  });
+
   it('encodes every row by its own cells, however values repeat or alternate down a column', () => {
     const encode = rowEncoder(['Batch Id', 'Name'], new Set(['Batch Id']));
     const values = ['=x', 'plain', 'a,b', '0131234567890123456', '', 'plain'];
