@@ -32,7 +32,7 @@ describe('CSV cells for humans', () => {
 
   it('writes numbers as JavaScript prints them, in the first column and the others, blanks as empty cells', () => {
     const encode = rowEncoder(['A', 'B', 'C'], new Set());
-    for (const n of [0, 7, 100, 101, -1, -0, 2.5, 99.5, 1e21, 12345678901234567890]) {
+    for (const n of [0, 7, 100, 101, -1, -0, 2.5, 99.5, 1e21, 2 ** 60]) {
       expect(encode([n, n, ''])).toBe(`${String(n)},${String(n)},\r\n`);
       expect(encode(['', '', n])).toBe(`,,${String(n)}\r\n`);
     }
