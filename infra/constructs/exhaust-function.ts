@@ -18,7 +18,7 @@ export interface ExhaustFunctionProps {
   logRetention?: RetentionDays;
 }
 
-/** Lets CommonJS dependencies (archiver) call `require` inside an ESM bundle (DESIGN §7). */
+/** Lets bundled CommonJS code call `require` (of Node built-ins) inside an ESM bundle (DESIGN §7). */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** Where the local runner finds the handler module of a synthesized function. */
@@ -26,8 +26,8 @@ export const ENTRY_METADATA_KEY = 'courseExhaust:entry';
 
 /**
  * The house Lambda: Node.js 22 on arm64, ESM bundle built by the local esbuild (no Docker), X-Ray,
- * source maps, a log group with retention, and the `require` banner CommonJS dependencies such as
- * archiver need inside an ESM bundle (DESIGN §7).
+ * source maps, a log group with retention, and the `require` banner that bundled CommonJS code needs
+ * inside an ESM bundle (DESIGN §7).
  */
 export class ExhaustFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ExhaustFunctionProps) {

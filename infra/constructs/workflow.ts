@@ -63,9 +63,10 @@ export interface WorkflowProps {
  * the Map, so its siblings still produce files. The execution input and every step's output carry
  * ids and counts only.
  *
- * Both Maps are inline: their item lists stay small (at most 20 batches of at most 16 shards, a few
- * KB of ids), far below what an inline Map carries, and the local interpreter runs them as they are
- * (it silently runs a Distributed Map inline too, so that mode would go untested here).
+ * Both Maps are inline: the worst request (20 batches of 16 shards, every retry taken) stays at a
+ * quarter of an execution's history limit and within inline concurrency, which test/infra
+ * recomputes from this definition. The local interpreter runs them as they are (it would run a
+ * Distributed Map inline too, so that mode would go untested here).
  */
 export class Workflow extends Construct {
   readonly stateMachine: StateMachine;
