@@ -63,8 +63,8 @@ export interface WorkflowProps {
  * the Map, so its siblings still produce files. The execution input and every step's output carry
  * ids and counts only.
  *
- * Both Maps are inline: the worst request (20 batches of 16 shards, every retry taken) stays at a
- * quarter of an execution's history limit and within inline concurrency, which test/infra
+ * Both Maps are inline: the worst request (20 batches of 16 shards, every retry taken) stays at
+ * half an execution's history limit and within inline concurrency, which test/infra
  * recomputes from this definition. The local interpreter runs them as they are (it would run a
  * Distributed Map inline too, so that mode would go untested here).
  */

@@ -48,53 +48,77 @@ function separatedNumber(n: number, separator: string): string {
 }
 
 /**
- * Builds the row encoder for a header, deciding once which columns hold ids. This is the innermost
- * loop of every exhaust. Each column's cells are produced with their separating comma already in
- * front, so a line is one concatenation per cell; numbers take a fast path; and each column
- * remembers how it encoded its commonest values unless they turn out to be mostly distinct.
+ * One column's cells, each with its separating comma in front, so a line is one concatenation per
+ * cell. Numbers take a fast path, and the column remembers how it encoded its commonest values,
+ * unless they turn out to be mostly distinct.
  */
-export function rowEncoder(header: readonly string[], idColumns: ReadonlySet<string>): (row: readonly Cell[]) => string {
-  const columns = header.map((name, i) => ({
-    separator: i === 0 ? '' : ',',
-    isId: idColumns.has(name),
-    memo: new Map<string, string>() as Map<string, string> | undefined,
-    seen: 0,
-    hits: 0,
-    last: '',
-    lastEncoded: '',
-  }));
-  type Column = (typeof columns)[number];
-  const encodeText = (text: string, column: Column): string => {
+class ColumnEncoder {
+  private memo: Map<string, string> | undefined = new Map();
+  private seen = 0;
+  private hits = 0;
+  private last = '';
+  private lastEncoded = '';
+
+  constructor(
+    private readonly separator: string,
+    private readonly isId: boolean,
+  ) {}
+
+  encode(cell: Cell): string {
+    if (typeof cell === 'number') return separatedNumber(cell, this.separator);
+    if (cell.length === 0) return this.separator;
     // Batch-wide cells (course, batch) repeat row after row: one comparison, no lookup.
-    if (text === column.last) return column.lastEncoded;
-    const encoded = encodeMemoised(text, column);
-    column.last = text;
-    column.lastEncoded = encoded;
+    if (cell === this.last) return this.lastEncoded;
+    const encoded = this.memoised(cell);
+    this.last = cell;
+    this.lastEncoded = encoded;
     return encoded;
-  };
-  const encodeMemoised = (text: string, column: Column): string => {
-    const memo = column.memo;
-    if (memo === undefined) return column.separator + encodeTextCell(text, column.isId);
-    column.seen += 1;
+  }
+
+  private memoised(text: string): string {
+    const memo = this.memo;
+    if (memo === undefined) return this.separator + encodeTextCell(text, this.isId);
+    this.seen += 1;
     const known = memo.get(text);
     if (known !== undefined) {
-      column.hits += 1;
+      this.hits += 1;
       return known;
     }
-    const encoded = column.separator + encodeTextCell(text, column.isId);
-    if (column.seen === MEMO_TRIAL && column.hits * 2 < column.seen) column.memo = undefined;
+    const encoded = this.separator + encodeTextCell(text, this.isId);
+    if (this.seen === MEMO_TRIAL && this.hits * 2 < this.seen) this.memo = undefined;
     else if (memo.size < MEMO_LIMIT) memo.set(text, encoded);
     return encoded;
-  };
-  return (row) => {
+  }
+
+  /** Whether the column still looks its values up (for tests). */
+  get memoising(): boolean {
+    return this.memo !== undefined;
+  }
+}
+
+/**
+ * Encodes rows under a header, deciding once which columns hold ids. This is the innermost loop of
+ * every exhaust.
+ */
+export class RowEncoder {
+  private readonly columns: ColumnEncoder[];
+
+  constructor(header: readonly string[], idColumns: ReadonlySet<string>) {
+    this.columns = header.map((name, i) => new ColumnEncoder(i === 0 ? '' : ',', idColumns.has(name)));
+  }
+
+  /** One CSV line, CRLF included. */
+  encode(row: readonly Cell[]): string {
+    const columns = this.columns;
+    // A report whose rows and columns disagree would shift every later cell under the wrong header.
+    if (row.length !== columns.length) throw new Error(`A row has ${row.length} cells for ${columns.length} columns`);
     let line = '';
-    for (let i = 0; i < row.length; i += 1) {
-      const cell = row[i] as Cell;
-      const column = columns[i] as Column;
-      if (typeof cell === 'number') line += separatedNumber(cell, column.separator);
-      else if (cell.length > 0) line += encodeText(cell, column);
-      else line += column.separator;
-    }
+    for (let i = 0; i < row.length; i += 1) line += (columns[i] as ColumnEncoder).encode(row[i] as Cell);
     return line + CSV_EOL;
-  };
+  }
+
+  /** Per column, whether it still looks its values up. */
+  get memoising(): boolean[] {
+    return this.columns.map((column) => column.memoising);
+  }
 }

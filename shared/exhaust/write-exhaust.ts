@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Cell } from '../reports/report-definition.ts';
-import { neutraliseFormula, rowEncoder } from './cells.ts';
+import { neutraliseFormula, RowEncoder } from './cells.ts';
 import { ChunkPacker } from './chunk-packer.ts';
 import { CSV_BOM, encodeRow } from './csv-encoding.ts';
 import { zipSingleFile } from './zip-writer.ts';
@@ -43,12 +43,12 @@ function headerLine(header: readonly string[]): string {
 }
 
 /** Encodes row batches as CSV lines in ~128 KiB chunks, counting as it goes. */
-async function* csvChunks(rowBatches: RowBatches, encode: (row: Cell[]) => string, counts: CsvStats, prefix: string) {
+async function* csvChunks(rowBatches: RowBatches, encoder: RowEncoder, counts: CsvStats, prefix: string) {
   const packer = new ChunkPacker();
   packer.add(prefix);
   for await (const batch of rowBatches) {
     for (let r = 0; r < batch.length; r += 1) {
-      const full = packer.add(encode(batch[r] as Cell[]));
+      const full = packer.add(encoder.encode(batch[r] as Cell[]));
       if (full !== undefined) {
         counts.csvBytes += full.length;
         yield full;
@@ -99,8 +99,8 @@ function zipMeasured(csv: Readable, entryName: string, password: string | undefi
  */
 export function streamExhaustZip(spec: ExhaustFileSpec): ExhaustZipStream {
   const counts: CsvStats = { rows: 0, csvBytes: 0 };
-  const encode = rowEncoder(spec.header, spec.idColumns);
-  const csv = Readable.from(csvChunks(spec.rowBatches, encode, counts, headerLine(spec.header)), {
+  const encoder = new RowEncoder(spec.header, spec.idColumns);
+  const csv = Readable.from(csvChunks(spec.rowBatches, encoder, counts, headerLine(spec.header)), {
     objectMode: false,
     highWaterMark: 1,
   });
@@ -116,7 +116,7 @@ export function streamCsvPart(spec: Omit<ExhaustFileSpec, 'entryName' | 'passwor
   stats: Promise<CsvStats>;
 } {
   const counts: CsvStats = { rows: 0, csvBytes: 0 };
-  const csv = Readable.from(csvChunks(spec.rowBatches, rowEncoder(spec.header, spec.idColumns), counts, ''), {
+  const csv = Readable.from(csvChunks(spec.rowBatches, new RowEncoder(spec.header, spec.idColumns), counts, ''), {
     objectMode: false,
     highWaterMark: 1,
   });

@@ -29,9 +29,13 @@ describe('scoring rules', () => {
   });
 
   it('forces 100 once the enrolment has a completion date, but not for its modules', () => {
-    const scores = score(enrolment({ completedContentIds: [], completedAt: '2026-02-01T00:00:00.000Z' }), []);
-    expect(scores.progress).toBe(100);
-    expect(scores.moduleProgress).toEqual([0, 0, 0]);
+    const completedAt = '2026-02-01T00:00:00.000Z';
+    const none = score(enrolment({ completedContentIds: [], completedAt }), []);
+    expect(none.progress).toBe(100);
+    expect(none.moduleProgress).toEqual([0, 0, 0]);
+    const some = score(enrolment({ completedContentIds: ['c1'], completedAt }), []);
+    expect(some.progress).toBe(100);
+    expect(some.moduleProgress).toEqual([50, 0, 0]);
   });
 
   it('measures each module, nested ones included, over its own leaves', () => {
@@ -51,6 +55,24 @@ describe('scoring rules', () => {
       ],
     );
     expect(scores.assessmentScores).toEqual(['50%', '100%']);
+  });
+
+  it('scores two assessment nodes that share an id from the same best attempt, each against its own maximum', () => {
+    const twice = CourseRecordSchema.parse({
+      ...course,
+      children: [
+        { type: 'assessment', id: 'q', name: 'Quiz', maxScore: 10 },
+        { type: 'module', id: 'm', name: 'Again', children: [{ type: 'assessment', id: 'q', name: 'Quiz again', maxScore: 20 }] },
+      ],
+    });
+    const scores = learnerScorer(outlineCourse(twice))(enrolment({ completedContentIds: ['q'] }), [
+      attempt({ assessmentId: 'q', score: 4 }),
+      attempt({ assessmentId: 'q', score: 8 }),
+    ]);
+    expect(scores.assessmentScores).toEqual(['80%', '40%']);
+    // 8/10 and 8/20 make 16/30.
+    expect(scores.totalScore).toBe('54%');
+    expect(scores.moduleProgress).toEqual([100]);
   });
 
   it('sums best scores over their max scores: 5/10 and 2/5 make 7/15, written 47%', () => {
