@@ -22,4 +22,4 @@ export const WRITER_MEMORY_MB = 1769;
  */
 export const WRITER_HEAP_MB = 256;
 
-export const writerNodeOptions = (): string => `--max-old-space-size=${WRITER_HEAP_MB}`;
+export const WRITER_NODE_OPTIONS = `--max-old-space-size=${WRITER_HEAP_MB}`;

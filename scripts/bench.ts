@@ -12,7 +12,7 @@ import { courseProgressReport } from '#shared/reports/course-progress';
 import { exhaustRows } from '#shared/usecases/run-exhaust';
 import { benchBatch as batch, benchCourse as course, syntheticLearnerPages } from '../infra/local/synthetic-batch.ts';
 import { PROJECT_ROOT } from '../infra/paths.ts';
-import { writerNodeOptions } from '../infra/writer-sizing.ts';
+import { WRITER_NODE_OPTIONS } from '../infra/writer-sizing.ts';
 
 /**
  * `npm run bench`: prints figures, asserts nothing.
@@ -67,7 +67,7 @@ async function timeSevenZip(csvPath: string): Promise<number> {
 async function childFigures(count: number, out: string) {
   return new Promise<{ rows: number; csvBytes: number; bytes: number; seconds: number; peakRssMB: number }>((ok, fail) => {
     // The writer runs as it does in the WriteShard and AssembleBatch functions: same heap limit.
-    const args = [writerNodeOptions(), ...process.execArgv, new URL(import.meta.url).pathname, '--writer', String(count)];
+    const args = [WRITER_NODE_OPTIONS, ...process.execArgv, new URL(import.meta.url).pathname, '--writer', String(count)];
     const child = spawn(process.execPath, args, {
       env: { ...process.env, BENCH_OUT: out },
       stdio: ['ignore', 'pipe', 'inherit'],

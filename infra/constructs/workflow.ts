@@ -20,7 +20,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { WRITER_MEMORY_MB, writerNodeOptions } from '../writer-sizing.ts';
+import { WRITER_MEMORY_MB, WRITER_NODE_OPTIONS } from '../writer-sizing.ts';
 import { ExhaustFunction } from './exhaust-function.ts';
 import type { Storage } from './storage.ts';
 
@@ -88,12 +88,12 @@ export class Workflow extends Construct {
       .bindTable(storage.records, 'RECORDS_TABLE', 'read');
     planFn.addEnvironment('LEARNERS_PER_SHARD', String(props.learnersPerShard));
 
+    // The two functions that write exhausts are sized alike, as the benchmark runs its writer.
+    const writerSizing = { memorySize: WRITER_MEMORY_MB, nodeOptions: WRITER_NODE_OPTIONS, timeout: Duration.minutes(15) };
     const writeShardFn = new ExhaustFunction(this, 'WriteShardFn', {
       entry: 'functions/workflow/write-shard.ts',
       description: 'Writes one shard of a huge batch as a CSV part under tmp/',
-      memorySize: WRITER_MEMORY_MB,
-      nodeOptions: writerNodeOptions(),
-      timeout: Duration.minutes(15),
+      ...writerSizing,
     })
       .bindTable(storage.requests, 'REQUESTS_TABLE', 'read')
       .bindTable(storage.records, 'RECORDS_TABLE', 'read')
@@ -102,9 +102,7 @@ export class Workflow extends Construct {
     const assembleFn = new ExhaustFunction(this, 'AssembleBatchFn', {
       entry: 'functions/workflow/assemble-batch.ts',
       description: 'Streams one batch exhaust as CSV into an encrypted ZIP in S3',
-      memorySize: WRITER_MEMORY_MB,
-      nodeOptions: writerNodeOptions(),
-      timeout: Duration.minutes(15),
+      ...writerSizing,
     })
       .bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite')
       .bindTable(storage.records, 'RECORDS_TABLE', 'read')
