@@ -4,6 +4,7 @@ import { logger, metrics } from '#shared/adapters/observability';
 import { passwordSealerFromEnv } from '#shared/adapters/password-sealers';
 import { assembleBatch } from '#shared/usecases/run-exhaust';
 import { clock, recordsFromEnv, reportStoreFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
+import { BatchTaskInput } from './step-inputs.ts';
 
 const deps = {
   records: recordsFromEnv(),
@@ -12,9 +13,7 @@ const deps = {
   sealer: passwordSealerFromEnv(),
   clock,
 };
-const Input = z.object({
-  requestId: z.string().min(1),
-  batchId: z.string().min(1),
+const Input = BatchTaskInput.extend({
   /** Present when the batch was sharded: the parts WriteShard wrote. */
   parts: z.array(z.object({ shard: z.number().int().nonnegative(), rows: z.number().int().nonnegative() })).optional(),
 });

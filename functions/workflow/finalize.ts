@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { logger, metrics } from '#shared/adapters/observability';
 import { finalizeExhaust } from '#shared/usecases/run-exhaust';
 import { clock, requestsFromEnv } from '../commons/adapters-from-env.ts';
+import { StepFailureInput } from './step-inputs.ts';
 
 const requests = requestsFromEnv();
 const Input = z.object({
@@ -11,7 +12,7 @@ const Input = z.object({
     z.object({
       batchId: z.string(),
       rows: z.number().optional(),
-      failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+      failure: StepFailureInput.optional(),
     }),
   ),
 });

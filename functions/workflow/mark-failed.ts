@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { logger, metrics } from '#shared/adapters/observability';
 import { markExhaustFailed } from '#shared/usecases/run-exhaust';
 import { clock, requestsFromEnv } from '../commons/adapters-from-env.ts';
+import { StepFailureInput } from './step-inputs.ts';
 
 const requests = requestsFromEnv();
 const Input = z.object({
   requestId: z.string().min(1),
-  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  error: StepFailureInput.optional(),
 });
 
 /** Workflow step MarkFailed (the Catch): the request ends FAILED with a readable message. */

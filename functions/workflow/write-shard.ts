@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { logger } from '#shared/adapters/observability';
 import { writeShard } from '#shared/usecases/run-exhaust';
 import { clock, recordsFromEnv, reportStoreFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
+import { BatchTaskInput } from './step-inputs.ts';
 
 const deps = {
   records: recordsFromEnv(),
@@ -9,9 +10,7 @@ const deps = {
   store: reportStoreFromEnv(),
   clock,
 };
-const Input = z.object({
-  requestId: z.string().min(1),
-  batchId: z.string().min(1),
+const Input = BatchTaskInput.extend({
   shard: z.number().int().nonnegative(),
   buckets: z.array(z.number().int().nonnegative()).min(1),
 });
