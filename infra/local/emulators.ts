@@ -1,27 +1,23 @@
 import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import type { LocalTableSchema } from './template.ts';
 
-/** In-process AWS emulators (DESIGN §7): dynalite for DynamoDB, s3rver for S3. No Docker. */
+/** Local AWS emulators (DESIGN §7): dynalite for DynamoDB (a child process), s3rver for S3. No Docker. */
 
 export interface RunningServer {
   endpoint: string;
   stop(): Promise<void>;
 }
 
-const endpointOf = (address: AddressInfo | string | null) => `http://127.0.0.1:${(address as AddressInfo).port}`;
-
 /**
- * dynalite in a child process: the local stack's handlers and the emulator then run on both cores,
- * as the service and DynamoDB do on AWS.
+ * dynalite in a child process: the handlers (or tests) and the emulator then run on both cores, as
+ * the service and DynamoDB do on AWS, and Ctrl-C in a terminal cannot cut it off mid-write.
  */
-export async function startDynaliteProcess(options: { path?: string | undefined }): Promise<RunningServer> {
+export async function startDynalite(options: { path?: string | undefined }): Promise<RunningServer> {
   if (options.path) mkdirSync(options.path, { recursive: true });
   const child = fork(fileURLToPath(new URL('./dynalite-child.cjs', import.meta.url)), [JSON.stringify(options)], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -41,16 +37,6 @@ export async function startDynaliteProcess(options: { path?: string | undefined 
         if (child.connected) child.disconnect();
         else child.kill();
       }),
-  };
-}
-
-export async function startDynalite(options: { path?: string | undefined; port?: number }): Promise<RunningServer> {
-  if (options.path) mkdirSync(options.path, { recursive: true });
-  const server: Server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  return {
-    endpoint: endpointOf(server.address()),
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 

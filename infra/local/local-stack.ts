@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../paths.ts';
-import { createTables, type RunningServer, startDynaliteProcess, startS3rver } from './emulators.ts';
+import { createTables, type RunningServer, startDynalite, startS3rver } from './emulators.ts';
 import { startLocalHttpApi } from './http-api.ts';
 import { invokeLikeLambda, type LocalHandler } from './lambda-context.ts';
 import { type LocalStepFunctions, startLocalStepFunctions, type TaskHandlers } from './sfn-server.ts';
@@ -74,7 +74,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (temporary) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const dynamo = await startDynaliteProcess({ path: temporary ? undefined : join(dataDir, 'dynamodb') });
+    const dynamo = await startDynalite({ path: temporary ? undefined : join(dataDir, 'dynamodb') });
     started.push(dynamo);
     const s3 = await startS3rver({ directory: join(dataDir, 's3'), bucket: LOCAL_BUCKET });
     started.push(s3);

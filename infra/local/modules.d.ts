@@ -1,15 +1,3 @@
-declare module 'dynalite' {
-  import type { Server } from 'node:http';
-
-  function dynalite(options?: {
-    path?: string | undefined;
-    createTableMs?: number;
-    deleteTableMs?: number;
-    updateTableMs?: number;
-  }): Server;
-  export default dynalite;
-}
-
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
 
