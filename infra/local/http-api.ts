@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { verifyLocalToken } from './dev-auth.ts';
 import type { RunningServer } from './emulators.ts';
 import { type LocalHandler, localLambdaContext } from './lambda-context.ts';
+import { listenOnLoopback, readBody } from './loopback.ts';
 import type { LocalRoute } from './template.ts';
 
 /**
@@ -73,9 +73,7 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0): Prom
         return send(403, JSON.stringify({ message: 'Forbidden' }));
       }
 
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = Buffer.concat(chunks).toString('utf8');
+      const body = await readBody(req);
       const headers = Object.fromEntries(
         Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
       );
@@ -122,9 +120,5 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0): Prom
       return send(500, JSON.stringify({ message: 'Internal Server Error' }));
     }
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return listenOnLoopback(server, port);
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { RunningServer } from './emulators.ts';
+import { listenOnLoopback, readBody } from './loopback.ts';
 
 /**
  * A local Step Functions endpoint (StartExecution, DescribeExecution) over the AWS JSON protocol,
@@ -38,12 +38,6 @@ class AwsJsonError extends Error {
   ) {
     super(message);
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function startLocalStepFunctions(options: {
@@ -124,10 +118,10 @@ export async function startLocalStepFunctions(options: {
       return reply(500, { __type: 'InternalFailure', message: 'Local Step Functions failed' });
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listening = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: listening.endpoint,
     stateMachineArn: options.stateMachineArn,
     executions,
     idle: async () => {
@@ -135,7 +129,7 @@ export async function startLocalStepFunctions(options: {
     },
     stop: async () => {
       await Promise.all([...executions.values()].map((e) => e.done));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.stop();
     },
   };
 }
