@@ -88,13 +88,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The local SFN endpoint must be known before handlers load: they read their config at import.
     const handlerOf = new Map<string, LocalHandler>();
     const taskInvocations = new Map<string, number>();
+    const counted = (name: string) => taskInvocations.set(name, (taskInvocations.get(name) ?? 0) + 1);
     const taskHandlers: TaskHandlers = {};
     const definition = stateMachineDefinition(template);
     const taskStates = collectTaskStates(definition);
     for (const [stateName, resource] of taskStates) {
+      const logicalId = resource.slice(resource.lastIndexOf(':') + 1);
       taskHandlers[stateName] = (input) => {
-        taskInvocations.set(stateName, (taskInvocations.get(stateName) ?? 0) + 1);
-        const logicalId = resource.slice(resource.lastIndexOf(':') + 1);
+        counted(stateName);
         const handler = handlerOf.get(logicalId);
         if (!handler) throw new Error(`No local handler for ${logicalId}`);
         return invokeLikeLambda(handler, logicalId, input);
@@ -110,7 +111,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         for (const rule of rules.filter((r) => r.statuses.includes(execution.status))) {
           const handler = handlerOf.get(rule.functionLogicalId);
           if (!handler) continue;
-          taskInvocations.set(rule.logicalId, (taskInvocations.get(rule.logicalId) ?? 0) + 1);
+          counted(rule.logicalId);
           const event = {
             version: '0',
             source: 'aws.states',
