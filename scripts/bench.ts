@@ -9,6 +9,7 @@ import { parseArgs, promisify } from 'node:util';
 import { outlineCourse } from '#shared/domain/course-structure';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
 import { courseProgressReport } from '#shared/reports/course-progress';
+import type { ReportView } from '#shared/usecases/read-reports';
 import { exhaustRows } from '#shared/usecases/run-exhaust';
 import { benchBatch as batch, benchCourse as course, syntheticLearnerPages } from '../infra/local/synthetic-batch.ts';
 import { PROJECT_ROOT } from '../infra/paths.ts';
@@ -86,6 +87,7 @@ async function endToEnd(learners: number) {
   const { DynamoRecordsRepository } = await import('#shared/adapters/dynamo-records-repository');
   const { issueLocalToken } = await import('../infra/local/dev-auth.ts');
   const { DEMO } = await import('../infra/local/demo-data.ts');
+  const { waitForReportEnd } = await import('../infra/local/wait-for-report.ts');
   const stack = await startLocalStack();
   try {
     // The demo puts 7 of every 8 learners in the live batch.
@@ -106,12 +108,12 @@ async function endToEnd(learners: number) {
       }),
     });
     const { request } = (await submitted.json()) as { request: { id: string } };
-    let view: { status: string; batches: { file?: { url: string; rows: number } }[] };
-    do {
-      await new Promise((r) => setTimeout(r, 50));
-      view = ((await (await fetch(`${stack.apiUrl}/v1/reports/${request.id}`, { headers })).json()) as { request: typeof view })
-        .request;
-    } while (['SUBMITTED', 'PROCESSING'].includes(view.status));
+    const view = await waitForReportEnd(
+      async () =>
+        ((await (await fetch(`${stack.apiUrl}/v1/reports/${request.id}`, { headers })).json()) as { request: ReportView })
+          .request,
+      { intervalMs: 50 },
+    );
     const file = view.batches[0]?.file;
     if (!file) throw new Error(`request ended ${view.status}`);
     const bytes = Buffer.from(await (await fetch(file.url)).arrayBuffer());

@@ -10,6 +10,7 @@ import { DEMO } from '../infra/local/demo-data.ts';
 import { issueLocalToken } from '../infra/local/dev-auth.ts';
 import { startLocalStack } from '../infra/local/local-stack.ts';
 import { seedDemoData } from '../infra/local/seed.ts';
+import { waitForReportEnd } from '../infra/local/wait-for-report.ts';
 import { PROJECT_ROOT } from '../infra/paths.ts';
 
 /**
@@ -45,12 +46,10 @@ async function main() {
       const submitted = await call(stack.apiUrl, 'POST', '/v1/reports', creator, body);
       const id = submitted.request.id as string;
       console.log(`request ${id}: ${submitted.request.status}`);
-      let request = {} as ReportView;
-      for (let i = 0; i < 600; i += 1) {
-        request = (await call(stack.apiUrl, 'GET', `/v1/reports/${id}`, creator)).request as ReportView;
-        if (!['SUBMITTED', 'PROCESSING'].includes(request.status)) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      const request: ReportView = await waitForReportEnd(
+        async () => (await call(stack.apiUrl, 'GET', `/v1/reports/${id}`, creator)).request,
+        { intervalMs: 200 },
+      );
       console.log(`request ${id}: ${request.status}${request.error ? ` — ${request.error}` : ''}`);
       if (request.status !== 'SUCCESS') throw new Error(`${body.type} did not succeed`);
       for (const batch of request.batches) {

@@ -46,7 +46,7 @@ export const MAX_BATCHES_PER_REQUEST = 20;
 /** Sunbird trims errors to 300 characters; so do we, and never with a stack. */
 export const MAX_ERROR_LENGTH = 300;
 
-const ACTIVE: ReadonlySet<RequestStatus> = new Set(['SUBMITTED', 'PROCESSING']);
+const ACTIVE: ReadonlySet<VisibleStatus> = new Set(['SUBMITTED', 'PROCESSING']);
 const ALLOWED: Record<RequestStatus, ReadonlySet<RequestStatus>> = {
   SUBMITTED: new Set(['PROCESSING', 'FAILED']),
   PROCESSING: new Set(['PROCESSING', 'SUCCESS', 'FAILED']),
@@ -54,7 +54,7 @@ const ALLOWED: Record<RequestStatus, ReadonlySet<RequestStatus>> = {
   FAILED: new Set(),
 };
 
-export function isActive(status: RequestStatus): boolean {
+export function isActive(status: VisibleStatus): boolean {
   return ACTIVE.has(status);
 }
 

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import type { VisibleStatus } from '#shared/domain/report-request';
 import { DEMO } from '../../infra/local/demo-data.ts';
 import { issueLocalToken } from '../../infra/local/dev-auth.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
 import { seedDemoData } from '../../infra/local/seed.ts';
+import { waitForReportEnd } from '../../infra/local/wait-for-report.ts';
 
 const run = promisify(execFile);
 
@@ -35,7 +37,7 @@ export interface Service {
 
 export interface ReportBody {
   id: string;
-  status: string;
+  status: VisibleStatus;
   error?: string;
   batches: {
     batchId: string;
@@ -68,14 +70,12 @@ export async function startService(learners = 320, envOverrides?: Record<string,
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
   };
-  const waitForEnd = async (id: string, token: string) => {
-    for (let i = 0; i < 600; i += 1) {
-      const { body } = await call<{ request: ReportBody }>('GET', `/v1/reports/${id}`, token);
-      if (body.request && !['SUBMITTED', 'PROCESSING'].includes(body.request.status)) return body.request;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`Request ${id} did not end`);
-  };
+  const waitForEnd = (id: string, token: string) =>
+    waitForReportEnd(async () => {
+      const { status, body } = await call<{ request?: ReportBody }>('GET', `/v1/reports/${id}`, token);
+      if (!body.request) throw new Error(`GET /v1/reports/${id} answered ${status}`);
+      return body.request;
+    });
   return { stack, records, tokens, call, waitForEnd, stop: () => stack.stop() };
 }
 
