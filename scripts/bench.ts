@@ -1,16 +1,17 @@
 import '../infra/local/quiet-defaults.ts';
 
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { outlineCourse } from '#shared/domain/course-structure';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
 import { courseProgressReport } from '#shared/reports/course-progress';
 import type { ReportView } from '#shared/usecases/read-reports';
 import { exhaustRows } from '#shared/usecases/run-exhaust';
+import { sevenZip } from '../infra/local/seven-zip.ts';
 import { benchBatch as batch, benchCourse as course, syntheticLearnerPages } from '../infra/local/synthetic-batch.ts';
 import { PROJECT_ROOT } from '../infra/paths.ts';
 import { WRITER_NODE_OPTIONS } from '../infra/writer-sizing.ts';
@@ -24,9 +25,8 @@ import { WRITER_NODE_OPTIONS } from '../infra/writer-sizing.ts';
  *  2. 7-Zip (`7z a -tzip -mem=AES256 -mx=5 -mmt=1`) on the very CSV the writer produced.
  *  3. A 10k-learner batch end to end on the local stack: POST → SUCCESS → downloaded file.
  * Options: --sizes 10000,100000 (default 10000,100000,1000000), --no-e2e.
- * 7-Zip comes from Debian's p7zip-full; the benchmark installs nothing itself.
+ * 7-Zip is the system's `7z` when installed, else the 7za of the `7zip-bin` dev dependency.
  */
-const run = promisify(execFile);
 const PASSWORD = 'Bench2026pw';
 const RUNS = 5;
 const workDir = resolve(PROJECT_ROOT, '.bench');
@@ -61,7 +61,7 @@ async function timeSevenZip(csvPath: string): Promise<number> {
   const out = `${csvPath}.7z.zip`;
   rmSync(out, { force: true });
   const started = process.hrtime.bigint();
-  await run('7z', ['a', '-tzip', '-mem=AES256', '-mx=5', '-mmt=1', `-p${PASSWORD}`, out, csvPath]);
+  await sevenZip(['a', '-tzip', '-mem=AES256', '-mx=5', '-mmt=1', `-p${PASSWORD}`, out, csvPath]);
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
@@ -126,9 +126,6 @@ async function endToEnd(learners: number) {
 
 async function main() {
   if (values.writer) return writerRun(Number(values.writer), process.env.BENCH_OUT as string);
-  await run('7z', ['i']).catch(() => {
-    throw new Error('7-Zip is needed for the comparison: apt-get install p7zip-full');
-  });
   mkdirSync(workDir, { recursive: true });
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
@@ -149,13 +146,13 @@ async function main() {
       peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
     };
     const csvPath = join(workDir, `writer-${size}.csv`);
-    const { stdout } = await run('7z', ['x', '-so', `-p${PASSWORD}`, zipPath], { encoding: 'buffer', maxBuffer: 4 * 1024 ** 3 });
+    const { stdout } = await sevenZip(['x', '-so', `-p${PASSWORD}`, zipPath], { maxBuffer: 4 * 1024 ** 3 });
     writeFileSync(csvPath, stdout);
     if (statSync(csvPath).size !== ours.csvBytes) throw new Error('the CSV in the ZIP differs in size from what was written');
-    const sevenZip = await timeSevenZip(csvPath);
+    const sevenZipSeconds = await timeSevenZip(csvPath);
     const mb = (n: number) => n / 1024 / 1024;
     table.push(
-      `| ${size.toLocaleString('en')} | ${Math.round(ours.rows / ours.seconds).toLocaleString('en')} | ${(mb(ours.csvBytes) / ours.seconds).toFixed(1)} | ${mb(ours.csvBytes).toFixed(1)} | ${mb(ours.bytes).toFixed(1)} | ${ours.peakRssMB.toFixed(0)} | ${ours.seconds.toFixed(2)} | ${sevenZip.toFixed(2)} | ${(ours.seconds / sevenZip).toFixed(2)} |`,
+      `| ${size.toLocaleString('en')} | ${Math.round(ours.rows / ours.seconds).toLocaleString('en')} | ${(mb(ours.csvBytes) / ours.seconds).toFixed(1)} | ${mb(ours.csvBytes).toFixed(1)} | ${mb(ours.bytes).toFixed(1)} | ${ours.peakRssMB.toFixed(0)} | ${ours.seconds.toFixed(2)} | ${sevenZipSeconds.toFixed(2)} | ${(ours.seconds / sevenZipSeconds).toFixed(2)} |`,
     );
     console.log(table.at(-1));
     rmSync(csvPath, { force: true });

@@ -1,31 +1,26 @@
 import '../infra/local/quiet-defaults.ts';
 
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
 import type { ReportView } from '#shared/usecases/read-reports';
 import { DEMO } from '../infra/local/demo-data.ts';
 import { issueLocalToken } from '../infra/local/dev-auth.ts';
 import { startLocalStack } from '../infra/local/local-stack.ts';
 import { seedDemoData } from '../infra/local/seed.ts';
+import { sevenZip } from '../infra/local/seven-zip.ts';
 import { waitForReportEnd } from '../infra/local/wait-for-report.ts';
 import { PROJECT_ROOT } from '../infra/paths.ts';
 
 /**
  * `npm run demo`: start the local stack on a clean slate, request each exhaust over HTTP as a
  * dashboard would, wait for SUCCESS, download through the presigned link, open the ZIP with its
- * password in 7-Zip, print the first rows, and stop.
+ * password in 7-Zip (the system's or the packaged 7za), print the first rows, and stop.
  */
-const run = promisify(execFile);
 const PASSWORD = 'Demo2026pass';
 const outDir = resolve(PROJECT_ROOT, '.local', 'demo');
 
 async function main() {
-  await run('7z', ['i']).catch(() => {
-    throw new Error('7-Zip is needed to open AES-256 ZIPs: apt-get install p7zip-full (macOS: brew install p7zip)');
-  });
   const stack = await startLocalStack();
   try {
     await seedDemoData(new DynamoRecordsRepository(stack.env.RECORDS_TABLE as string));
@@ -57,8 +52,11 @@ async function main() {
         const response = await fetch(batch.file.url);
         const zipPath = join(outDir, batch.file.fileName);
         writeFileSync(zipPath, Buffer.from(await response.arrayBuffer()));
-        const { stdout } = await run('7z', ['x', '-so', `-p${PASSWORD}`, zipPath], { maxBuffer: 256 * 1024 * 1024 });
-        const lines = stdout.replace(/^\uFEFF/, '').split('\r\n');
+        const { stdout } = await sevenZip(['x', '-so', `-p${PASSWORD}`, zipPath], { maxBuffer: 256 * 1024 * 1024 });
+        const lines = stdout
+          .toString('utf8')
+          .replace(/^\uFEFF/, '')
+          .split('\r\n');
         console.log(`\n${zipPath}  (${batch.file.rows} rows, ${batch.file.bytes} bytes, opened with the password)`);
         for (const line of lines.slice(0, 4)) console.log(`  ${line.length > 220 ? `${line.slice(0, 217)}...` : line}`);
       }

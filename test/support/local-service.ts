@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
 import type { VisibleStatus } from '#shared/domain/report-request';
@@ -10,9 +8,8 @@ import { DEMO } from '../../infra/local/demo-data.ts';
 import { issueLocalToken } from '../../infra/local/dev-auth.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
 import { seedDemoData } from '../../infra/local/seed.ts';
+import { sevenZip } from '../../infra/local/seven-zip.ts';
 import { waitForReportEnd } from '../../infra/local/wait-for-report.ts';
-
-const run = promisify(execFile);
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -86,17 +83,14 @@ export async function download(url: string): Promise<{ bytes: Buffer; dispositio
   return { bytes: Buffer.from(await response.arrayBuffer()), disposition: response.headers.get('content-disposition') };
 }
 
-/** Opens a ZIP with 7-Zip (p7zip-full), as a mentor would, and returns the text of its one file. */
+/** Opens a ZIP with 7-Zip (the system's, or the packaged 7za), as a mentor would, and returns the text of its one file. */
 export async function openZip(zip: Buffer, password?: string): Promise<{ name: string; text: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'zip-'));
   const file = join(dir, 'report.zip');
   writeFileSync(file, zip);
-  const { stdout: listing } = await run('7z', ['l', '-slt', `-p${password ?? ''}`, file]);
-  const name = /^Path = (.+\.csv)$/m.exec(listing)?.[1] ?? '';
-  const { stdout } = await run('7z', ['x', '-so', `-p${password ?? ''}`, file], {
-    maxBuffer: 512 * 1024 * 1024,
-    encoding: 'buffer',
-  });
+  const { stdout: listing } = await sevenZip(['l', '-slt', `-p${password ?? ''}`, file]);
+  const name = /^Path = (.+\.csv)$/m.exec(listing.toString('utf8'))?.[1] ?? '';
+  const { stdout } = await sevenZip(['x', '-so', `-p${password ?? ''}`, file], { maxBuffer: 512 * 1024 * 1024 });
   return { name, text: stdout.toString('utf8') };
 }
 
