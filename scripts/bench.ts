@@ -168,3 +168,4 @@ async function main() {
 }
 
 await main();
+if (!values.writer) await (await import('./bench-course-reports.ts')).benchCourseReports();

@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { INGEST_SCOPE } from '#shared/usecases/ingest-records';
+import { CourseReportsApi } from './course-reports-api.ts';
 import { ExhaustFunction } from './exhaust-function.ts';
 import type { Storage } from './storage.ts';
 
@@ -79,6 +80,8 @@ export class Api extends Construct {
       integration: new HttpLambdaIntegration('Ingest', ingestFn),
       authorizationScopes: [INGEST_SCOPE],
     });
+
+    this.functions.push(...new CourseReportsApi(this, 'CourseReports', { httpApi: this.httpApi, storage }).functions);
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
   }

@@ -13,6 +13,8 @@ export interface StorageProps {
 export class Storage extends Construct {
   readonly requests: TableV2;
   readonly records: TableV2;
+  /** Course report API keys (hashes only) and their per-key token buckets. */
+  readonly apiKeys: TableV2;
   readonly reports: Bucket;
   readonly passwordKey: Key;
 
@@ -48,6 +50,20 @@ export class Storage extends Construct {
       ],
     });
 
+    this.apiKeys = new TableV2(this, 'ApiKeys', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: props.removalPolicy,
+      globalSecondaryIndexes: [
+        {
+          indexName: 'byOrg',
+          partitionKey: { name: 'org', type: AttributeType.STRING },
+          sortKey: { name: 'createdAt', type: AttributeType.STRING },
+        },
+      ],
+    });
+
     this.reports = new Bucket(this, 'Reports', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
@@ -60,6 +76,8 @@ export class Storage extends Construct {
         { id: 'expire-reports', prefix: 'reports/', expiration: Duration.days(props.retentionDays) },
         // Shard parts of huge batches are deleted after assembly; this catches any a failure left.
         { id: 'expire-shard-parts', prefix: 'tmp/', expiration: Duration.days(1) },
+        // Course report results too large to answer inline: fetched through a 15-minute link.
+        { id: 'expire-course-report-results', prefix: 'course-reports/', expiration: Duration.days(1) },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });

@@ -59,6 +59,7 @@ export const DEMO_COURSE = {
           id: 'do_qs_1',
           name: 'Check your understanding',
           maxScore: 10,
+          exerciseType: 'question',
           questions: [
             {
               id: 'q_1_1',
@@ -90,7 +91,7 @@ export const DEMO_COURSE = {
           id: 'do_unit_2_1',
           name: 'Question types in practice',
           children: [
-            { type: 'content', id: 'do_c_2_1_1', name: 'Multiple choice done right' },
+            { type: 'content', id: 'do_c_2_1_1', name: 'Multiple choice done right', exerciseType: 'exercise' },
             { type: 'content', id: 'do_c_2_1_2', name: 'Optional: history of testing', optional: true },
           ],
         },
@@ -99,6 +100,7 @@ export const DEMO_COURSE = {
           id: 'do_qs_2',
           name: 'Practice quiz',
           maxScore: 5,
+          exerciseType: 'question',
           questions: [
             { id: 'q_2_1', type: 'ftb', title: 'A ____ describes levels of performance.', maxScore: 3, options: ['rubric'] },
             {
@@ -118,12 +120,13 @@ export const DEMO_COURSE = {
       id: 'do_unit_3',
       name: 'Feedback that works',
       children: [
-        { type: 'content', id: 'do_c_3_1', name: 'Giving feedback' },
+        { type: 'content', id: 'do_c_3_1', name: 'Giving feedback', exerciseType: 'exercise' },
         {
           type: 'assessment',
           id: 'do_qs_3',
           name: 'Final assessment',
           maxScore: 20,
+          exerciseType: 'question',
           questions: [
             {
               id: 'q_3_1',
@@ -139,6 +142,9 @@ export const DEMO_COURSE = {
     },
   ],
 };
+
+/** The demo course's exercises (leaves with an exerciseType), in course order. */
+const EXERCISES = ['do_qs_1', 'do_c_2_1_1', 'do_qs_2', 'do_c_3_1', 'do_qs_3'];
 
 const LEAVES = ['do_c_1_1', 'do_c_1_2', 'do_qs_1', 'do_c_2_1', 'do_c_2_1_1', 'do_qs_2', 'do_c_3_1', 'do_qs_3'];
 const ASSESSMENTS: { id: string; max: number; questions: { id: string; max: number; answers: string[][] }[] }[] = [
@@ -171,6 +177,9 @@ const ASSESSMENTS: { id: string; max: number; questions: { id: string; max: numb
 /** Demo records in dependency order: course, batches, users, then enrolments, consents, attempts. */
 export function demoRecords(learners = 320): unknown[] {
   const random = prng(20261123);
+  // The course reports' fields draw from their own sequence, so the exhaust demo data stays as it was.
+  const activity = prng(42);
+  const at = (day: number, minute: number) => Date.UTC(2026, 0, 1) + day * 86_400_000 + minute * 60_000;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const iso = (day: number, minute = 0) => new Date(Date.UTC(2026, 0, 1) + day * 86_400_000 + minute * 60_000).toISOString();
 
@@ -274,16 +283,55 @@ export function demoRecords(learners = 320): unknown[] {
     const enrolDay = 10 + Math.floor(random() * 20);
     const done = LEAVES.filter(() => random() < 0.6);
     const completed = random() < 0.25;
+    // Course reports: most learners started (every one who completed), some in a named workspace,
+    // with results for some exercises and a few activity sessions (durations with milliseconds).
+    const started = completed || activity() < 0.85;
+    const startedAt = at(enrolDay, i + 90);
+    const exerciseResults = started
+      ? EXERCISES.filter(() => activity() < 0.6).map((exerciseId, n) => ({
+          exerciseId,
+          result: activity() < 0.7 ? 'success' : 'failure',
+          finishedAt: new Date(startedAt + (n + 1) * 86_400_000 + Math.floor(activity() * 1000)).toISOString(),
+        }))
+      : [];
     learnerRecords.push({
       kind: 'enrolment',
       courseId: DEMO.courseId,
       batchId,
       userId,
       enrolledAt: iso(enrolDay, i),
+      ...(started ? { startedAt: new Date(startedAt).toISOString() } : {}),
       ...(completed ? { completedAt: iso(enrolDay + 30, i) } : {}),
+      ...(i % 3 === 0 ? { workspaceId: `ws-${i % 7}` } : {}),
       completedContentIds: completed ? LEAVES : done,
       certificates: completed && random() < 0.9 ? [{ id: `cert-${i}`, issuedAt: iso(enrolDay + 31) }] : [],
+      ...(exerciseResults.length > 0 ? { exerciseResults } : {}),
     });
+    const sessions = started ? Math.floor(activity() * 4) : 0;
+    for (let s = 0; s < sessions; s += 1) {
+      const start = startedAt + s * 5 * 86_400_000 + Math.floor(activity() * 3_600_000);
+      const end = start + 60_000 + Math.floor(activity() * 5_400_000);
+      learnerRecords.push({
+        kind: 'session',
+        courseId: DEMO.courseId,
+        batchId,
+        userId,
+        startedAt: new Date(start).toISOString(),
+        endedAt: new Date(end).toISOString(),
+      });
+    }
+    if (i < 3) {
+      // The second course has no exercises; one of its learners never started it.
+      learnerRecords.push({
+        kind: 'enrolment',
+        courseId: DEMO.secondCourse.courseId,
+        batchId: DEMO.secondCourse.batchId,
+        userId,
+        enrolledAt: iso(2, i),
+        ...(i === 0 ? {} : { startedAt: iso(3, i) }),
+        ...(i === 2 ? { completedAt: iso(9, i), completedContentIds: ['s_c_1'] } : {}),
+      });
+    }
 
     const consentRoll = random();
     if (consentRoll < 0.6) {

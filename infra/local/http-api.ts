@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { verifyLocalToken } from './dev-auth.ts';
 import type { RunningServer } from './emulators.ts';
+import { runLambdaAuthorizer } from './lambda-authorizer.ts';
 import { type LocalHandler, localLambdaContext } from './lambda-context.ts';
 import { listenOnLoopback, readBody } from './loopback.ts';
 import type { LocalRoute } from './template.ts';
@@ -13,6 +14,8 @@ import type { LocalRoute } from './template.ts';
  */
 export interface LocalApiRoute extends LocalRoute {
   handler: LocalHandler;
+  /** The handler of the route's Lambda authorizer, when it has one instead of the JWT authorizer. */
+  authorizerHandler?: LocalHandler | undefined;
 }
 
 function matchPath(template: string, path: string): Record<string, string> | undefined {
@@ -56,31 +59,37 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0): Prom
         }
       }
       if (!route) return send(404, JSON.stringify({ message: 'Not Found' }));
-
-      const authorization = req.headers.authorization ?? '';
-      const token = /^Bearer (.+)$/i.exec(authorization)?.[1];
-      let claims: Record<string, unknown>;
-      try {
-        if (!token) throw new Error('no token');
-        claims = await verifyLocalToken(token);
-      } catch {
-        return send(401, JSON.stringify({ message: 'Unauthorized' }));
-      }
-      const scopes = String(claims.scope ?? '')
-        .split(' ')
-        .filter(Boolean);
-      if (route.authorizationScopes.length > 0 && !route.authorizationScopes.some((s) => scopes.includes(s))) {
-        return send(403, JSON.stringify({ message: 'Forbidden' }));
-      }
-
-      const body = await readBody(req);
       const headers = Object.fromEntries(
         Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
       );
+      const routeKey = `${route.method} ${route.path}`;
+
+      let authorizerContext: Record<string, unknown>;
+      if (route.lambdaAuthorizer && route.authorizerHandler) {
+        const outcome = await runLambdaAuthorizer(
+          { ...route.lambdaAuthorizer, handler: route.authorizerHandler },
+          {
+            routeKey,
+            rawPath: url.pathname,
+            rawQueryString: url.search.slice(1),
+            headers,
+            pathParameters,
+            method: route.method,
+            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          },
+        );
+        if (!outcome.allowed) return send(outcome.status, JSON.stringify({ message: outcome.message }));
+        authorizerContext = { lambda: outcome.context };
+      } else {
+        const jwt = await verifyJwt(req.headers.authorization ?? '', route);
+        if ('status' in jwt) return send(jwt.status, JSON.stringify({ message: jwt.message }));
+        authorizerContext = { principalId: '', integrationLatency: 0, jwt };
+      }
+
+      const body = await readBody(req);
       const query = Object.fromEntries(url.searchParams.entries());
       const now = new Date();
-      const routeKey = `${route.method} ${route.path}`;
-      const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+      const event = {
         version: '2.0',
         routeKey,
         rawPath: url.pathname,
@@ -107,9 +116,9 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0): Prom
           stage: '$default',
           time: now.toISOString(),
           timeEpoch: now.getTime(),
-          authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claimsAsStrings(claims), scopes } },
+          authorizer: authorizerContext,
         },
-      };
+      } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
       const result = (await route.handler(
         event,
         localLambdaContext(route.functionLogicalId),
@@ -121,4 +130,26 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0): Prom
     }
   });
   return listenOnLoopback(server, port);
+}
+
+/** Verifies the bearer token like the JWT authorizer, including the route's scopes. */
+async function verifyJwt(
+  authorization: string,
+  route: LocalApiRoute,
+): Promise<{ claims: Record<string, string>; scopes: string[] } | { status: number; message: string }> {
+  const token = /^Bearer (.+)$/i.exec(authorization)?.[1];
+  let claims: Record<string, unknown>;
+  try {
+    if (!token) throw new Error('no token');
+    claims = await verifyLocalToken(token);
+  } catch {
+    return { status: 401, message: 'Unauthorized' };
+  }
+  const scopes = String(claims.scope ?? '')
+    .split(' ')
+    .filter(Boolean);
+  if (route.authorizationScopes.length > 0 && !route.authorizationScopes.some((s) => scopes.includes(s))) {
+    return { status: 403, message: 'Forbidden' };
+  }
+  return { claims: claimsAsStrings(claims), scopes };
 }

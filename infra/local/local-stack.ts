@@ -141,7 +141,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const routes = httpRoutes(template).map((route) => {
       const handler = handlerOf.get(route.functionLogicalId);
       if (!handler) throw new Error(`No handler for route ${route.method} ${route.path}`);
-      return { ...route, handler };
+      const authorizerHandler = route.lambdaAuthorizer && handlerOf.get(route.lambdaAuthorizer.functionLogicalId);
+      if (route.lambdaAuthorizer && !authorizerHandler) throw new Error(`No authorizer for route ${route.method} ${route.path}`);
+      return { ...route, handler, authorizerHandler };
     });
     const api = await startLocalHttpApi(routes, options.apiPort);
     started.push(api);

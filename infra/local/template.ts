@@ -74,21 +74,50 @@ export interface LocalRoute {
   path: string;
   functionLogicalId: string;
   authorizationScopes: string[];
+  /** A Lambda (REQUEST) authorizer instead of the JWT one: the function that checks the caller. */
+  lambdaAuthorizer?: { functionLogicalId: string; identitySource: string[] } | undefined;
+}
+
+/** The first `Fn::GetAtt [logicalId, 'Arn']` inside an intrinsic value, e.g. an authorizer's URI. */
+function arnTarget(value: unknown): string | undefined {
+  if (Array.isArray(value)) return value.map(arnTarget).find((id) => id !== undefined);
+  if (value && typeof value === 'object') {
+    const node = value as Record<string, unknown>;
+    const getAtt = node['Fn::GetAtt'] as [string, string] | undefined;
+    if (getAtt?.[1] === 'Arn') return getAtt[0];
+    return Object.values(node)
+      .map(arnTarget)
+      .find((id) => id !== undefined);
+  }
+  return undefined;
 }
 
 export function httpRoutes(template: CfnTemplate): LocalRoute[] {
   const integrations = new Map(resourcesOfType(template, 'AWS::ApiGatewayV2::Integration'));
+  const authorizers = new Map(resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer'));
   return resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) => {
     const props = route.Properties ?? {};
     const [method, path] = String(props.RouteKey).split(' ') as [string, string];
     const target = (props.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
     const integrationId = (target[1] as { Ref: string }).Ref;
     const uri = integrations.get(integrationId)?.Properties?.IntegrationUri as { 'Fn::GetAtt': [string, string] };
+    const authorizer =
+      props.AuthorizationType === 'CUSTOM' ? authorizers.get((props.AuthorizerId as { Ref: string }).Ref)?.Properties : undefined;
+    const authorizerFunction = authorizer ? arnTarget(authorizer.AuthorizerUri) : undefined;
+    if (authorizer && !authorizerFunction) throw new Error(`Route ${props.RouteKey} has an authorizer without a function`);
     return {
       method,
       path,
       functionLogicalId: uri['Fn::GetAtt'][0],
       authorizationScopes: (props.AuthorizationScopes as string[] | undefined) ?? [],
+      ...(authorizerFunction
+        ? {
+            lambdaAuthorizer: {
+              functionLogicalId: authorizerFunction,
+              identitySource: (authorizer?.IdentitySource as string[] | undefined) ?? [],
+            },
+          }
+        : {}),
     };
   });
 }

@@ -32,11 +32,14 @@ import { clients } from './aws-clients.ts';
  * | enrolment  | LEARNERS#{course}#{batch}#{bucket} | ENROL#{user}                  |
  * | consent    | LEARNERS#{course}#{batch}#{bucket} | ENROL#{user}#CONSENT          |
  * | attempt    | LEARNERS#{course}#{batch}#{bucket} | ENROL#{user}#ATTEMPT#{assessment}#{attempt} |
+ * | session    | SESSIONS#{course}#{batch}#{bucket} | {user}#{startedAt}                   |
  *
  * A learner's records share one of 16 buckets (a hash of the user id, see domain/shards). One
  * paginated Query per bucket returns each learner's enrolment followed by their consent and
  * attempts ('#' sorts below every character an id may hold), so a report streams learner by
- * learner; profiles come by BatchGet, 100 at a time.
+ * learner; profiles come by BatchGet, 100 at a time. Activity sessions live in partitions of their
+ * own, bucketed the same way, so the exhaust reports never read them and the user activity report
+ * reads one user id range per page of learners (adapters/dynamo-course-reports-reader).
  */
 export const RECORD_KEYS = {
   course: (courseId: string) => ({ pk: `COURSE#${courseId}`, sk: '#COURSE' }),
@@ -46,6 +49,8 @@ export const RECORD_KEYS = {
     `LEARNERS#${courseId}#${batchId}#${String(bucket).padStart(2, '0')}`,
   learnersOf: (courseId: string, batchId: string, userId: string) =>
     RECORD_KEYS.learners(courseId, batchId, learnerBucket(userId)),
+  sessions: (courseId: string, batchId: string, bucket: number) =>
+    `SESSIONS#${courseId}#${batchId}#${String(bucket).padStart(2, '0')}`,
 };
 
 const BATCH_GET_LIMIT = 100;
@@ -70,6 +75,11 @@ function keysOf(record: LearningRecord): Item {
       return {
         pk: RECORD_KEYS.learnersOf(record.courseId, record.batchId, record.userId),
         sk: `ENROL#${record.userId}#ATTEMPT#${record.assessmentId}#${record.attemptId}`,
+      };
+    case 'session':
+      return {
+        pk: RECORD_KEYS.sessions(record.courseId, record.batchId, learnerBucket(record.userId)),
+        sk: `${record.userId}#${record.startedAt}`,
       };
   }
 }
@@ -221,7 +231,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
     // Later records with the same key win, as they would written one after another.
     const latest = new Map(owned.map((r) => [JSON.stringify(keysOf(r)), r]));
     await inParallel([...latest.values()], OWNED_WRITES_AT_ONCE, (record) => this.putOwned(record));
-    const plain = records.filter((r) => r.kind === 'enrolment' || r.kind === 'attempt');
+    const plain = records.filter((r) => r.kind === 'enrolment' || r.kind === 'attempt' || r.kind === 'session');
     for (let i = 0; i < plain.length; i += BATCH_WRITE_LIMIT) {
       // Later records with the same key win, as they would with one PutItem each.
       const chunk = new Map<string, Item>();

@@ -30,11 +30,19 @@ export const QuestionSchema = z.object({
 });
 export type Question = z.infer<typeof QuestionSchema>;
 
+/**
+ * A leaf marked with an exercise type is one of the course's exercises in the course reports
+ * (docs/records.md): `question` for quiz-like items, `exercise` for hands-on tasks.
+ */
+export const ExerciseTypes = ['question', 'exercise'] as const;
+export type ExerciseType = (typeof ExerciseTypes)[number];
+
 export interface ContentNode {
   type: 'content';
   id: string;
   name: string;
   optional?: boolean | undefined;
+  exerciseType?: ExerciseType | undefined;
 }
 export interface AssessmentNode {
   type: 'assessment';
@@ -42,6 +50,7 @@ export interface AssessmentNode {
   name: string;
   maxScore: number;
   optional?: boolean | undefined;
+  exerciseType?: ExerciseType | undefined;
   questions: Question[];
 }
 export interface ModuleNode {
@@ -58,6 +67,7 @@ const ContentNodeSchema = z.object({
   id: Id,
   name: Text,
   optional: z.boolean().optional(),
+  exerciseType: z.enum(ExerciseTypes).optional(),
 });
 const AssessmentNodeSchema = z.object({
   type: z.literal('assessment'),
@@ -65,6 +75,7 @@ const AssessmentNodeSchema = z.object({
   name: Text,
   maxScore: z.number().positive(),
   optional: z.boolean().optional(),
+  exerciseType: z.enum(ExerciseTypes).optional(),
   questions: z.array(QuestionSchema).default([]),
 });
 export const CourseNodeSchema: z.ZodType<CourseNode, unknown> = z.lazy(() =>
@@ -128,16 +139,32 @@ export const UserRecordSchema = z.object({
 });
 export type UserRecord = z.infer<typeof UserRecordSchema>;
 
+export const ExerciseResults = ['success', 'failure'] as const;
+export type ExerciseResult = (typeof ExerciseResults)[number];
+
+/** The latest outcome of one exercise of the course for one learner. */
+export const ExerciseResultSchema = z.object({
+  exerciseId: Id,
+  result: z.enum(ExerciseResults),
+  finishedAt: Timestamp,
+});
+
 export const EnrolmentRecordSchema = z.object({
   kind: z.literal('enrolment'),
   courseId: Id,
   batchId: Id,
   userId: Id,
   enrolledAt: Timestamp,
+  /** When the learner first opened the course; absent while they never have. */
+  startedAt: Timestamp.optional(),
   completedAt: Timestamp.optional(),
+  /** The learner's workspace in the integrator's platform; the course reports show the batch id when absent. */
+  workspaceId: Id.optional(),
   /** Leaf contents and assessments of the course the learner has completed. */
   completedContentIds: z.array(Id).default([]),
   certificates: z.array(z.object({ id: Id, issuedAt: Timestamp })).default([]),
+  /** One latest result per exercise of the course (leaves with an exerciseType); absent means none. */
+  exerciseResults: z.array(ExerciseResultSchema).optional(),
 });
 export type EnrolmentRecord = z.infer<typeof EnrolmentRecordSchema>;
 
@@ -173,6 +200,19 @@ export const AttemptRecordSchema = z.object({
 });
 export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
 
+/** One stretch of time a learner spent in the course (user activity report). */
+export const SessionRecordSchema = z
+  .object({
+    kind: z.literal('session'),
+    courseId: Id,
+    batchId: Id,
+    userId: Id,
+    startedAt: Timestamp,
+    endedAt: Timestamp,
+  })
+  .refine((session) => session.endedAt >= session.startedAt, { path: ['endedAt'], message: 'is before startedAt' });
+export type SessionRecord = z.infer<typeof SessionRecordSchema>;
+
 export const LearningRecordSchema = z.discriminatedUnion('kind', [
   CourseRecordSchema,
   BatchRecordSchema,
@@ -180,6 +220,7 @@ export const LearningRecordSchema = z.discriminatedUnion('kind', [
   EnrolmentRecordSchema,
   ConsentRecordSchema,
   AttemptRecordSchema,
+  SessionRecordSchema,
 ]);
 export type LearningRecord = z.infer<typeof LearningRecordSchema>;
 

@@ -1,3 +1,4 @@
+import { courseExercises } from '../course-reports/exercises.ts';
 import { outlineCourse } from '../domain/course-structure.ts';
 import { type FieldIssue, ValidationError } from '../domain/errors.ts';
 import type { RecordsRepository } from '../domain/ports.ts';
@@ -112,7 +113,7 @@ export async function ingestRecords(
       if (!course) issues.push({ path: `${at}.courseId`, message: `course ${record.courseId} does not exist` });
       else if (course.org !== record.org) issues.push({ path: `${at}.org`, message: 'differs from the course organisation' });
     }
-    if (record.kind === 'enrolment' || record.kind === 'consent' || record.kind === 'attempt') {
+    if (record.kind === 'enrolment' || record.kind === 'consent' || record.kind === 'attempt' || record.kind === 'session') {
       const batch = await cachedBatch(record.courseId, record.batchId, cache, deps.records);
       if (!batch) {
         issues.push({ path: `${at}.batchId`, message: `batch ${record.batchId} of course ${record.courseId} does not exist` });
@@ -124,6 +125,18 @@ export async function ingestRecords(
       const userOrg = usersHere.get(record.userId) ?? storedUsers.get(record.userId)?.org;
       if (userOrg !== undefined && userOrg !== batch.org) {
         issues.push({ path: `${at}.userId`, message: "belongs to another organisation than the batch's" });
+      }
+      if (record.kind === 'enrolment' && record.exerciseResults) {
+        const course = await cachedCourse(record.courseId, cache, deps.records);
+        const exerciseIds = new Set(course ? courseExercises(course).map((e) => e.id) : []);
+        record.exerciseResults.forEach((result, r) => {
+          if (!exerciseIds.has(result.exerciseId)) {
+            issues.push({
+              path: `${at}.exerciseResults[${r}].exerciseId`,
+              message: `is not an exercise of course ${record.courseId}`,
+            });
+          }
+        });
       }
       if (record.kind === 'attempt') {
         const course = await cachedCourse(record.courseId, cache, deps.records);

@@ -50,8 +50,8 @@ describe('infra: functions', () => {
 });
 
 describe('infra: storage', () => {
-  it('has the two tables on demand with point-in-time recovery', () => {
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 2);
+  it('has the three tables on demand with point-in-time recovery', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 3);
     template.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
@@ -88,7 +88,7 @@ describe('infra: storage', () => {
 describe('infra: functions', () => {
   it('runs every handler on Node.js 22 arm64 with tracing and a log group with retention', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Metadata: { 'courseExhaust:entry': Match.anyValue() } });
-    expect(Object.keys(functions)).toHaveLength(10);
+    expect(Object.keys(functions)).toHaveLength(17);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
@@ -98,15 +98,21 @@ describe('infra: functions', () => {
 });
 
 describe('infra: API', () => {
-  it('puts every route behind a JWT authorizer whose issuer and audience come from context', () => {
+  it('puts every route but the course reports behind a JWT authorizer whose issuer and audience come from context', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       JwtConfiguration: { Issuer: 'https://issuer.example.com/', Audience: ['dashboard', 'reports'] },
     });
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    // The course reports (/api/v1/...) have their own API key authorizer: test/infra/course-reports-api.test.ts.
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
+      (r) => !String(r.Properties.RouteKey).includes(' /api/'),
+    );
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
+      'DELETE /v1/api-keys/{keyId}',
+      'GET /v1/api-keys',
       'GET /v1/reports',
       'GET /v1/reports/{id}',
+      'POST /v1/api-keys',
       'POST /v1/records',
       'POST /v1/reports',
     ]);
@@ -261,6 +267,7 @@ describe('infra: observability', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmDescription: 'Report workflows failed, timed out or were aborted',
     });
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(12);
+    // One per function but the API key authorizer (its errors are refused keys), and the workflow's two.
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(18);
   });
 });

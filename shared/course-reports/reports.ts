@@ -1,0 +1,190 @@
+import type { CourseRecord, EnrolmentRecord, LearnerBundle } from '../domain/records.ts';
+import { type CourseExercise, courseExercises } from './exercises.ts';
+import type { ActivityWindow, LearnerActivity } from './ports.ts';
+
+/**
+ * The three course reports (Strigo-style), as data: each says its CSV columns, and turns one
+ * learner into JSON items and CSV rows. The field rules are written down in docs/records.md.
+ */
+export type Cell = string | number | boolean | null;
+export type CourseReportKind = 'enrollments' | 'exercises' | 'user-activity';
+export type EnrollmentStatus = 'enrolled' | 'started' | 'finished';
+
+export interface ReportContext {
+  course: CourseRecord;
+  exercises: CourseExercise[];
+  window?: ActivityWindow | undefined;
+}
+
+export interface CourseReport<L> {
+  kind: CourseReportKind;
+  csvColumns(context: ReportContext): string[];
+  jsonItem(learner: L, context: ReportContext): Record<string, unknown>;
+  /** One or more CSV rows, cells in the order of csvColumns. */
+  csvRows(learner: L, context: ReportContext): Cell[][];
+}
+
+export const enrollmentId = (enrolment: EnrolmentRecord) => `${enrolment.batchId}:${enrolment.userId}`;
+
+export function enrollmentStatus(enrolment: EnrolmentRecord): EnrollmentStatus {
+  if (enrolment.completedAt) return 'finished';
+  return enrolment.startedAt ? 'started' : 'enrolled';
+}
+
+export function contextFor(course: CourseRecord, window?: ActivityWindow): ReportContext {
+  return { course, exercises: courseExercises(course), window };
+}
+
+/** Learner fields every report starts with; name and email are null without a profile. */
+function learnerFields(bundle: LearnerBundle, context: ReportContext) {
+  const { enrolment, profile } = bundle;
+  const results = new Map((enrolment.exerciseResults ?? []).map((r) => [r.exerciseId, r]));
+  const finished = context.exercises.filter((e) => results.has(e.id)).length;
+  const count = context.exercises.length;
+  return {
+    results,
+    fields: {
+      course_id: context.course.courseId,
+      course_name: context.course.name,
+      enrollment_id: enrollmentId(enrolment),
+      email: profile?.email ?? null,
+      name: profile?.name ?? null,
+      workspace_id: enrolment.workspaceId ?? enrolment.batchId,
+      enrolled_at: enrolment.enrolledAt,
+      started_at: enrolment.startedAt ?? null,
+      status: enrollmentStatus(enrolment),
+      exercises_finished: finished,
+      exercises_count: count,
+      all_exercises_completed: count > 0 && finished === count,
+    },
+  };
+}
+
+const ENROLLMENT_COLUMNS = [
+  'course_id',
+  'course_name',
+  'enrollment_id',
+  'email',
+  'name',
+  'workspace_id',
+  'enrolled_at',
+  'started_at',
+  'status',
+  'exercises_finished',
+  'exercises_count',
+  'all_exercises_completed',
+] as const;
+
+export const enrollmentsReport: CourseReport<LearnerBundle> = {
+  kind: 'enrollments',
+  csvColumns: () => [...ENROLLMENT_COLUMNS],
+  jsonItem: (bundle, context) => learnerFields(bundle, context).fields,
+  csvRows(bundle, context) {
+    const { fields } = learnerFields(bundle, context);
+    return [ENROLLMENT_COLUMNS.map((column) => fields[column])];
+  },
+};
+
+const EXERCISE_LEAD_COLUMNS = [
+  'course_id',
+  'course_name',
+  'enrollment_id',
+  'email',
+  'name',
+  'workspace_id',
+  'exercises_finished',
+  'exercises_count',
+  'all_exercises_completed',
+] as const;
+
+function exerciseItem(bundle: LearnerBundle, context: ReportContext): Record<string, Cell> {
+  const { fields, results } = learnerFields(bundle, context);
+  const item: Record<string, Cell> = {};
+  for (const column of EXERCISE_LEAD_COLUMNS) item[column] = fields[column];
+  context.exercises.forEach((exercise, index) => {
+    const n = index + 1;
+    const result = results.get(exercise.id);
+    item[`exercise${n}_title`] = exercise.title;
+    item[`exercise${n}_type`] = exercise.type;
+    item[`exercise${n}_result`] = result?.result ?? null;
+    item[`exercise${n}_finished_at`] = result?.finishedAt ?? null;
+  });
+  return item;
+}
+
+export const exercisesReport: CourseReport<LearnerBundle> = {
+  kind: 'exercises',
+  csvColumns: (context) => [
+    ...EXERCISE_LEAD_COLUMNS,
+    ...context.exercises.flatMap((_, index) =>
+      ['title', 'type', 'result', 'finished_at'].map((part) => `exercise${index + 1}_${part}`),
+    ),
+  ],
+  jsonItem: exerciseItem,
+  csvRows: (bundle, context) => [Object.values(exerciseItem(bundle, context))],
+};
+
+/** Seconds with millisecond precision (timestamps carry milliseconds, so this is exact). */
+const secondsBetween = (start: string, end: string) => (Date.parse(end) - Date.parse(start)) / 1000;
+const roundMs = (seconds: number) => Math.round(seconds * 1000) / 1000;
+
+function activityItem({ bundle, sessions }: LearnerActivity, context: ReportContext) {
+  const { fields } = learnerFields(bundle, context);
+  const listed = sessions.map((s) => ({
+    sessionStartTime: s.startedAt,
+    sessionEndTime: s.endedAt,
+    sessionDurationInSeconds: secondsBetween(s.startedAt, s.endedAt),
+  }));
+  return {
+    courseId: fields.course_id,
+    workspaceId: fields.workspace_id,
+    enrollmentId: fields.enrollment_id,
+    name: fields.name,
+    email: fields.email,
+    status: fields.status,
+    enrolledAt: fields.enrolled_at,
+    startedAt: fields.started_at,
+    sessions: listed,
+    totalSessionTime: roundMs(listed.reduce((sum, s) => sum + s.sessionDurationInSeconds, 0)),
+    from: context.window?.from ?? null,
+    to: context.window?.to ?? null,
+  };
+}
+
+export const userActivityReport: CourseReport<LearnerActivity> = {
+  kind: 'user-activity',
+  csvColumns: () => [
+    'course_id',
+    'workspace_id',
+    'enrollment_id',
+    'name',
+    'email',
+    'status',
+    'enrolled_at',
+    'started_at',
+    'session_start_time',
+    'session_end_time',
+    'session_duration_in_seconds',
+    'total_session_time',
+    'from',
+    'to',
+  ],
+  jsonItem: activityItem,
+  csvRows(learner, context) {
+    const item = activityItem(learner, context);
+    const lead: Cell[] = [
+      item.courseId,
+      item.workspaceId,
+      item.enrollmentId,
+      item.name,
+      item.email,
+      item.status,
+      item.enrolledAt,
+      item.startedAt,
+    ];
+    const tail: Cell[] = [item.totalSessionTime, item.from, item.to];
+    // One row per session; an enrolment without sessions in the window still gets one row, blank there.
+    if (item.sessions.length === 0) return [[...lead, null, null, null, ...tail]];
+    return item.sessions.map((s) => [...lead, s.sessionStartTime, s.sessionEndTime, s.sessionDurationInSeconds, ...tail]);
+  },
+};
