@@ -15,6 +15,7 @@ export function buildApp(app: App): CourseExhaustStack {
     description: 'Course Exhaust: on-demand learner reports for course batches',
     jwtIssuer: requiredContext(app, 'courseExhaust:jwtIssuer'),
     jwtAudience: requiredContext(app, 'courseExhaust:jwtAudience').split(','),
+    dashboardClientId: app.node.tryGetContext('courseExhaust:dashboardClientId'),
     retentionDays: Number(app.node.tryGetContext('courseExhaust:retentionDays') ?? 7),
     retainData: app.node.tryGetContext('courseExhaust:retainData') === 'true',
     learnersPerShard: Number(app.node.tryGetContext('courseExhaust:learnersPerShard') ?? 100_000),

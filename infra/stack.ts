@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LOCK_TTL_MS } from '#shared/usecases/submit-report';
 import { Api } from './constructs/api.ts';
+import { DashboardSite } from './constructs/dashboard-site.ts';
 import { Observability } from './constructs/observability.ts';
 import { Storage } from './constructs/storage.ts';
 import { Workflow } from './constructs/workflow.ts';
@@ -9,6 +10,8 @@ import { Workflow } from './constructs/workflow.ts';
 export interface CourseExhaustStackProps extends StackProps {
   jwtIssuer: string;
   jwtAudience: string[];
+  /** The app client the dashboard signs in as (hosted login with PKCE); the first audience if unset. */
+  dashboardClientId?: string;
   /** Days report files are kept before S3 expires them. */
   retentionDays?: number;
   /** Batches assembled at once per request. */
@@ -24,6 +27,7 @@ export class CourseExhaustStack extends Stack {
   readonly storage: Storage;
   readonly workflow: Workflow;
   readonly api: Api;
+  readonly dashboard: DashboardSite;
 
   constructor(scope: Construct, id: string, props: CourseExhaustStackProps) {
     super(scope, id, props);
@@ -42,12 +46,19 @@ export class CourseExhaustStack extends Stack {
       // slower part. 100k learners keeps a shard to tens of seconds, far inside Lambda's 15 minutes.
       learnersPerShard: props.learnersPerShard ?? 100_000,
     });
+    this.dashboard = new DashboardSite(this, 'Dashboard');
     this.api = new Api(this, 'Api', {
+      corsOrigins: [this.dashboard.origin],
       storage: this.storage,
       stateMachine: this.workflow.stateMachine,
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
       retentionDays,
+    });
+    this.dashboard.deploy({
+      apiUrl: this.api.httpApi.apiEndpoint,
+      issuer: props.jwtIssuer,
+      clientId: props.dashboardClientId ?? props.jwtAudience[0] ?? '',
     });
     new Observability(this, 'Observability', {
       stateMachine: this.workflow.stateMachine,

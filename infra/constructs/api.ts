@@ -1,11 +1,12 @@
-import { CfnOutput } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { INGEST_SCOPE } from '#shared/usecases/ingest-records';
 import { CourseReportsApi } from './course-reports-api.ts';
+import { addCourseRoutes } from './course-routes.ts';
 import { ExhaustFunction } from './exhaust-function.ts';
 import type { Storage } from './storage.ts';
 
@@ -15,6 +16,8 @@ export interface ApiProps {
   jwtIssuer: string;
   jwtAudience: string[];
   retentionDays: number;
+  /** Browser origins allowed to call the API (the dashboard's); none means no CORS at all. */
+  corsOrigins?: string[];
 }
 
 /** The HTTP API: every route behind a JWT authorizer, one thin Lambda per route. */
@@ -54,10 +57,21 @@ export class Api extends Construct {
       description: 'POST /v1/records: validates and stores learning records',
     }).bindTable(storage.records, 'RECORDS_TABLE', 'readWrite');
 
-    this.functions = [submitFn, getFn, listFn, ingestFn];
-
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience });
-    this.httpApi = new HttpApi(this, 'HttpApi', { description: 'Course Exhaust API', defaultAuthorizer: authorizer });
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Course Exhaust API',
+      defaultAuthorizer: authorizer,
+      ...(props.corsOrigins?.length
+        ? {
+            corsPreflight: {
+              allowOrigins: props.corsOrigins,
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+              allowHeaders: ['authorization', 'content-type'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
 
     this.httpApi.addRoutes({
       path: '/v1/reports',
@@ -81,6 +95,7 @@ export class Api extends Construct {
       authorizationScopes: [INGEST_SCOPE],
     });
 
+    this.functions = [submitFn, getFn, listFn, ingestFn, ...addCourseRoutes(this, this.httpApi, storage)];
     this.functions.push(...new CourseReportsApi(this, 'CourseReports', { httpApi: this.httpApi, storage }).functions);
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });

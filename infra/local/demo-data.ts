@@ -18,6 +18,13 @@ export const DEMO = {
   otherOrg: { org: 'org-other', courseId: 'do_other_course', batchId: 'batch-other', creator: 'creator-other' },
   /** A second course of the same organisation, to show batches never cross courses. */
   secondCourse: { courseId: 'do_second_course', batchId: 'batch-second' },
+  /** A course with a Hindi name ("Foundations of Mathematics, Class 5"), mentored by the demo mentor. */
+  hindiCourse: {
+    courseId: 'do_hindi_maths',
+    name: 'गणित की नींव: कक्षा 5',
+    batchId: 'batch-hindi-1',
+    learners: 5,
+  },
 } as const;
 
 function prng(seed: number) {
@@ -236,6 +243,24 @@ export function demoRecords(learners = 320): unknown[] {
     },
     {
       kind: 'course',
+      org: DEMO.org,
+      courseId: DEMO.hindiCourse.courseId,
+      name: DEMO.hindiCourse.name,
+      creatorId: DEMO.creator,
+      children: [{ type: 'content', id: 'h_c_1', name: 'संख्याएँ' }],
+    },
+    {
+      kind: 'batch',
+      org: DEMO.org,
+      courseId: DEMO.hindiCourse.courseId,
+      batchId: DEMO.hindiCourse.batchId,
+      name: 'पहला समूह',
+      startDate: iso(5),
+      creatorId: DEMO.creator,
+      mentors: [DEMO.mentor],
+    },
+    {
+      kind: 'course',
       org: DEMO.otherOrg.org,
       courseId: DEMO.otherOrg.courseId,
       name: 'Another org course',
@@ -279,6 +304,15 @@ export function demoRecords(learners = 320): unknown[] {
       board: pick(['CBSE', 'State (Karnataka)', 'ICSE']),
     });
 
+    if (i < DEMO.hindiCourse.learners) {
+      learnerRecords.push({
+        kind: 'enrolment',
+        courseId: DEMO.hindiCourse.courseId,
+        batchId: DEMO.hindiCourse.batchId,
+        userId,
+        enrolledAt: iso(6, i),
+      });
+    }
     const batchId = i % 8 === 0 ? DEMO.batches.expired : DEMO.batches.live;
     const enrolDay = 10 + Math.floor(random() * 20);
     const done = LEAVES.filter(() => random() < 0.6);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { LocalFallback } from './dashboard.ts';
 import { verifyLocalToken } from './dev-auth.ts';
 import type { RunningServer } from './emulators.ts';
 import { runLambdaAuthorizer } from './lambda-authorizer.ts';
@@ -40,7 +41,8 @@ function claimsAsStrings(payload: Record<string, unknown>): Record<string, strin
   );
 }
 
-export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0): Promise<RunningServer> {
+/** `fallback` answers what no route of the stack matches (local mode's dashboard files); it returns false to let a 404 through. */
+export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0, fallback?: LocalFallback): Promise<RunningServer> {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
       res.writeHead(status, headers);
@@ -58,7 +60,10 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0): Prom
           break;
         }
       }
-      if (!route) return send(404, JSON.stringify({ message: 'Not Found' }));
+      if (!route) {
+        if (fallback && (await fallback(req, res, url))) return;
+        return send(404, JSON.stringify({ message: 'Not Found' }));
+      }
       const headers = Object.fromEntries(
         Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
       );

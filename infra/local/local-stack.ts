@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../paths.ts';
+import { localDashboard } from './dashboard.ts';
 import { createTables, type RunningServer, startDynalite, startS3rver } from './emulators.ts';
 import { startLocalHttpApi } from './http-api.ts';
 import { invokeLikeLambda, type LocalHandler } from './lambda-context.ts';
@@ -145,7 +146,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (route.lambdaAuthorizer && !authorizerHandler) throw new Error(`No authorizer for route ${route.method} ${route.path}`);
       return { ...route, handler, authorizerHandler };
     });
-    const api = await startLocalHttpApi(routes, options.apiPort);
+    const api = await startLocalHttpApi(routes, options.apiPort, localDashboard());
     started.push(api);
 
     return { apiUrl: api.endpoint, env, template, stepFunctions, taskInvocations, stop: stopAll };

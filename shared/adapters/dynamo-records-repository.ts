@@ -6,6 +6,7 @@ import {
   GetCommand,
   PutCommand,
   paginateQuery,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors.ts';
 import type { RecordsRepository } from '../domain/ports.ts';
@@ -21,6 +22,7 @@ import type {
 } from '../domain/records.ts';
 import { ALL_BUCKETS, learnerBucket } from '../domain/shards.ts';
 import { clients } from './aws-clients.ts';
+import { accessItemsFor, COURSE_INDEX_KEYS } from './course-index-items.ts';
 
 /**
  * LearningRecords, one table shaped by the reports' reads:
@@ -40,6 +42,8 @@ import { clients } from './aws-clients.ts';
  * learner; profiles come by BatchGet, 100 at a time. Activity sessions live in partitions of their
  * own, bucketed the same way, so the exhaust reports never read them and the user activity report
  * reads one user id range per page of learners (adapters/dynamo-course-reports-reader).
+ * The course dashboard's access index and per-batch enrolment counts live in the same table (see
+ * course-index-items.ts).
  */
 export const RECORD_KEYS = {
   course: (courseId: string) => ({ pk: `COURSE#${courseId}`, sk: '#COURSE' }),
@@ -231,17 +235,57 @@ export class DynamoRecordsRepository implements RecordsRepository {
     // Later records with the same key win, as they would written one after another.
     const latest = new Map(owned.map((r) => [JSON.stringify(keysOf(r)), r]));
     await inParallel([...latest.values()], OWNED_WRITES_AT_ONCE, (record) => this.putOwned(record));
-    const plain = records.filter((r) => r.kind === 'enrolment' || r.kind === 'attempt' || r.kind === 'session');
-    for (let i = 0; i < plain.length; i += BATCH_WRITE_LIMIT) {
-      // Later records with the same key win, as they would with one PutItem each.
+    // The dashboard's access index, written only after the records it points at.
+    await this.putPlain(
+      [...latest.values()].flatMap((r) => (r.kind === 'course' || r.kind === 'batch' ? accessItemsFor(r) : [])),
+    );
+    const enrolments = new Map(
+      records.filter((r) => r.kind === 'enrolment').map((r) => [`${r.courseId}|${r.batchId}|${r.userId}`, r] as const),
+    );
+    await inParallel([...enrolments.values()], OWNED_WRITES_AT_ONCE, (record) => this.putEnrolment(record));
+    await this.putPlain(
+      records.filter((r) => r.kind === 'attempt' || r.kind === 'session').map((record) => ({ ...keysOf(record), ...record })),
+    );
+    for (const record of records) if (record.kind === 'consent') await this.putConsent(record);
+  }
+
+  /** Puts items in BatchWrites of 25; later items with the same key win, as with one PutItem each. */
+  private async putPlain(items: Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) {
       const chunk = new Map<string, Item>();
-      for (const record of plain.slice(i, i + BATCH_WRITE_LIMIT)) {
-        const item: Item = { ...keysOf(record), ...record };
-        chunk.set(`${item.pk}|${item.sk}`, item);
-      }
+      for (const item of items.slice(i, i + BATCH_WRITE_LIMIT)) chunk.set(`${item.pk}|${item.sk}`, item);
       await this.batchWrite([...chunk.values()]);
     }
-    for (const record of records) if (record.kind === 'consent') await this.putConsent(record);
+  }
+
+  /**
+   * Writes an enrolment and keeps its batch's enrolment count. Only the put that creates the
+   * enrolment (a conditional put: DynamoDB lets exactly one such put succeed, even when the same
+   * enrolment arrives twice at once) adds one to the count; sending it again overwrites it and
+   * counts nothing. There are no transactions on the emulator (nor needed here): a crash between
+   * the put and the count leaves that one enrolment uncounted, never counted twice, so the figure
+   * the dashboard shows can only be low by the enrolments of a crashed call. Reports never use
+   * this count: they read the learners themselves.
+   */
+  private async putEnrolment(enrolment: EnrolmentRecord): Promise<void> {
+    const item = { ...keysOf(enrolment), ...enrolment };
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
+      return;
+    }
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: COURSE_INDEX_KEYS.enrolments(enrolment.courseId, enrolment.batchId),
+        UpdateExpression: 'ADD enrolments :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
   }
 
   private async putOwned(record: Extract<LearningRecord, { org: string }>): Promise<void> {

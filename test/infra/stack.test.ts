@@ -88,7 +88,7 @@ describe('infra: storage', () => {
 describe('infra: functions', () => {
   it('runs every handler on Node.js 22 arm64 with tracing and a log group with retention', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Metadata: { 'courseExhaust:entry': Match.anyValue() } });
-    expect(Object.keys(functions)).toHaveLength(17);
+    expect(Object.keys(functions)).toHaveLength(19);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
@@ -110,6 +110,8 @@ describe('infra: API', () => {
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
       'DELETE /v1/api-keys/{keyId}',
       'GET /v1/api-keys',
+      'GET /v1/courses',
+      'GET /v1/courses/{courseId}',
       'GET /v1/reports',
       'GET /v1/reports/{id}',
       'POST /v1/api-keys',
@@ -268,6 +270,50 @@ describe('infra: observability', () => {
       AlarmDescription: 'Report workflows failed, timed out or were aborted',
     });
     // One per function but the API key authorizer (its errors are refused keys), and the workflow's two.
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(18);
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(20);
+  });
+});
+
+describe('infra: dashboard site', () => {
+  it('serves the page from a private bucket through CloudFront with origin access control, HTTPS only', () => {
+    const distributionId = logicalIdOf('AWS::CloudFront::Distribution', 'Dashboard');
+    const config = json.Resources[distributionId].Properties.DistributionConfig;
+    expect(config.DefaultRootObject).toBe('index.html');
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.Origins[0].OriginAccessControlId).toBeDefined();
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const bucketId = logicalIdOf('AWS::S3::Bucket', 'DashboardFiles');
+    expect(json.Resources[bucketId].Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    // Only CloudFront (this distribution) may read the files.
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
+      (p) => p.Properties.Bucket.Ref === bucketId,
+    ) as { Properties: { PolicyDocument: { Statement: { Principal?: unknown; Action: unknown; Effect: string }[] } } };
+    const reads = policy.Properties.PolicyDocument.Statement.filter((s) => s.Effect === 'Allow' && s.Action === 's3:GetObject');
+    expect(reads).toHaveLength(1);
+    expect(reads[0]?.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
+  });
+
+  it("uploads the page with a config naming the API and the issuer's hosted login, and opens CORS to that origin only", () => {
+    const deployment = Object.values(template.findResources('Custom::CDKBucketDeployment'))[0]?.Properties;
+    expect(JSON.stringify(deployment.SourceMarkers)).toContain('ApiEndpoint');
+    expect(deployment.DistributionPaths).toEqual(['/*']);
+    const api = Object.values(template.findResources('AWS::ApiGatewayV2::Api'))[0]?.Properties;
+    expect(api.CorsConfiguration.AllowOrigins).toEqual([
+      {
+        'Fn::Join': [
+          '',
+          ['https://', { 'Fn::GetAtt': [logicalIdOf('AWS::CloudFront::Distribution', 'Dashboard'), 'DomainName'] }],
+        ],
+      },
+    ]);
+    expect(api.CorsConfiguration.AllowHeaders).toEqual(['authorization', 'content-type']);
+    // The local-only development token route is never part of the stack.
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
+    expect(routes.some((key: string) => key.includes('/local/'))).toBe(false);
   });
 });

@@ -49,13 +49,15 @@ describe('adapter error paths (aws-sdk-client-mock)', () => {
     await expect(
       repository.putRecords([
         {
-          kind: 'enrolment',
+          kind: 'attempt',
           courseId: 'c',
           batchId: 'b',
           userId: 'u',
-          enrolledAt: '2026-01-01T00:00:00.000Z',
-          completedContentIds: [],
-          certificates: [],
+          assessmentId: 'a',
+          attemptId: 't1',
+          attemptedAt: '2026-01-01T00:00:00.000Z',
+          score: 1,
+          responses: [],
         },
       ]),
     ).rejects.toThrow('DynamoDB kept returning unprocessed items');
