@@ -8,6 +8,7 @@ import { INGEST_SCOPE } from '#shared/usecases/ingest-records';
 import { CourseReportsApi } from './course-reports-api.ts';
 import { addCourseRoutes } from './course-routes.ts';
 import { ExhaustFunction } from './exhaust-function.ts';
+import { addLearnerStatisticsRoutes } from './learner-statistics-routes.ts';
 import type { Storage } from './storage.ts';
 
 export interface ApiProps {
@@ -97,6 +98,7 @@ export class Api extends Construct {
 
     this.functions = [submitFn, getFn, listFn, ingestFn, ...addCourseRoutes(this, this.httpApi, storage)];
     this.functions.push(...new CourseReportsApi(this, 'CourseReports', { httpApi: this.httpApi, storage }).functions);
+    this.functions.push(...addLearnerStatisticsRoutes(this, this.httpApi, storage));
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
   }

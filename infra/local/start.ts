@@ -7,6 +7,7 @@ import { INGEST_SCOPE } from '#shared/usecases/ingest-records';
 import { PROJECT_ROOT } from '../paths.ts';
 import { DEMO } from './demo-data.ts';
 import { issueLocalToken } from './dev-auth.ts';
+import { ACADEMY, seedLearnerDemo } from './learner-demo-data.ts';
 import { startLocalStack } from './local-stack.ts';
 import { seedDemoData } from './seed.ts';
 
@@ -23,6 +24,7 @@ const records = new DynamoRecordsRepository(requireTable(stack.env));
 if (fresh) {
   const count = await seedDemoData(records);
   console.log(`Seeded ${count} demo records through the ingestion path.`);
+  console.log(`Seeded ${await seedLearnerDemo(requireTable(stack.env))} learner statistics records (org ${ACADEMY.org}).`);
 }
 
 function requireTable(env: Record<string, string>): string {

@@ -1,8 +1,11 @@
 import { courseExercises } from '../course-reports/exercises.ts';
 import { outlineCourse } from '../domain/course-structure.ts';
 import { type FieldIssue, ValidationError } from '../domain/errors.ts';
+import type { LearnerRecordsRepository } from '../domain/learner-ports.ts';
+import { isLearnerRecord, type LearnerRecord, parseIngestibleRecord } from '../domain/learner-records.ts';
 import type { RecordsRepository } from '../domain/ports.ts';
-import { type BatchRecord, type CourseRecord, type LearningRecord, LearningRecordSchema } from '../domain/records.ts';
+import type { BatchRecord, CourseRecord, LearningRecord } from '../domain/records.ts';
+import { checkLearnerStep } from './ingest-learner-records.ts';
 
 /** The OAuth scope a token needs to write learning records (API Gateway and the handler both check it). */
 export const INGEST_SCOPE = 'records/write';
@@ -43,7 +46,7 @@ export class ReferenceCache {
  */
 export async function ingestRecords(
   raw: unknown[],
-  deps: { records: RecordsRepository },
+  deps: { records: RecordsRepository; learners?: LearnerRecordsRepository | undefined },
   options: { org?: string; cache?: ReferenceCache; positionOffset?: number } = {},
 ): Promise<IngestResult> {
   if (raw.length > MAX_RECORDS_PER_CALL) {
@@ -56,9 +59,10 @@ export async function ingestRecords(
   const issues: FieldIssue[] = [];
   const valid: LearningRecord[] = [];
   const positions: number[] = [];
+  const learnerValid: { record: LearnerRecord; at: string }[] = [];
 
   raw.forEach((item, index) => {
-    const parsed = LearningRecordSchema.safeParse(item);
+    const parsed = parseIngestibleRecord(item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         issues.push({
@@ -69,6 +73,10 @@ export async function ingestRecords(
           message: issue.message,
         });
       }
+      return;
+    }
+    if (isLearnerRecord(parsed.data)) {
+      learnerValid.push({ record: parsed.data, at: `records[${index + offset}]` });
       return;
     }
     valid.push(parsed.data);
@@ -154,13 +162,17 @@ export async function ingestRecords(
     }
   }
 
+  const learnerStep = await checkLearnerStep(learnerValid, valid, positions, deps.learners, options.org);
+  issues.push(...learnerStep.issues);
+
   if (issues.length > 0) {
     throw new ValidationError(`${issues.length} problem(s) in the records; nothing was written`, issues.slice(0, 50));
   }
   await deps.records.putRecords(valid);
+  await learnerStep.write();
   const byKind: Record<string, number> = {};
-  for (const record of valid) byKind[record.kind] = (byKind[record.kind] ?? 0) + 1;
-  return { written: valid.length, byKind };
+  for (const record of [...valid, ...learnerValid.map((l) => l.record)]) byKind[record.kind] = (byKind[record.kind] ?? 0) + 1;
+  return { written: valid.length + learnerValid.length, byKind };
 }
 
 async function cachedCourse(courseId: string, cache: ReferenceCache, records: RecordsRepository) {

@@ -88,7 +88,7 @@ describe('infra: storage', () => {
 describe('infra: functions', () => {
   it('runs every handler on Node.js 22 arm64 with tracing and a log group with retention', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Metadata: { 'courseExhaust:entry': Match.anyValue() } });
-    expect(Object.keys(functions)).toHaveLength(19);
+    expect(Object.keys(functions)).toHaveLength(22);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
@@ -114,6 +114,9 @@ describe('infra: API', () => {
       'GET /v1/courses/{courseId}',
       'GET /v1/reports',
       'GET /v1/reports/{id}',
+      'GET /v1/users',
+      'GET /v1/users/{userId}/public-statistics',
+      'GET /v1/users/{userId}/statistics',
       'POST /v1/api-keys',
       'POST /v1/records',
       'POST /v1/reports',
@@ -270,7 +273,7 @@ describe('infra: observability', () => {
       AlarmDescription: 'Report workflows failed, timed out or were aborted',
     });
     // One per function but the API key authorizer (its errors are refused keys), and the workflow's two.
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(20);
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(23);
   });
 });
 

@@ -6,6 +6,7 @@ import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-reposit
 import type { VisibleStatus } from '#shared/domain/report-request';
 import { DEMO } from '../../infra/local/demo-data.ts';
 import { issueLocalToken } from '../../infra/local/dev-auth.ts';
+import { ACADEMY, seedLearnerDemo } from '../../infra/local/learner-demo-data.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
 import { seedDemoData } from '../../infra/local/seed.ts';
 import { sevenZip } from '../../infra/local/seven-zip.ts';
@@ -106,4 +107,24 @@ export function readCsv(text: string): { header: string[]; rows: string[][] } {
   if (!text.startsWith('\uFEFF')) throw new Error('CSV has no UTF-8 BOM');
   const [header = [], ...rows] = parse(text.slice(1), { relax_column_count: false }) as string[][];
   return { header, rows };
+}
+
+export interface LearnerStatsService {
+  stack: LocalStack;
+  /** GET as `sub` of `org` (the learner statistics demo org by default). */
+  get<T = Record<string, unknown>>(path: string, sub: string, org?: string): Promise<ApiResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/** The local stack over HTTP with only the learner statistics demo org seeded, its times relative to `now`. */
+export async function startLearnerStatsService(now: Date): Promise<LearnerStatsService> {
+  const stack = await startLocalStack();
+  await seedLearnerDemo(stack.env.RECORDS_TABLE as string, now);
+  const get: LearnerStatsService['get'] = async (path, sub, org = ACADEMY.org) => {
+    const token = await issueLocalToken({ sub, org });
+    const response = await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+  };
+  return { stack, get, stop: () => stack.stop() };
 }

@@ -1,0 +1,11 @@
+import { getPublicStatistics, UserIdParam } from '#shared/usecases/learner-statistics';
+import { apiHandler, json, parseWith } from '../commons/http.ts';
+import { learnerStatisticsDepsFromEnv } from './learner-deps.ts';
+
+const deps = learnerStatisticsDepsFromEnv();
+
+/** GET /v1/users/{userId}/public-statistics — what any user of the org may see about another. */
+export const handler = apiHandler(async (event, actor) => {
+  const userId = parseWith(UserIdParam, event.pathParameters?.userId, 'userId');
+  return json(200, { statistics: await getPublicStatistics(userId, actor, deps) });
+});

@@ -1,0 +1,523 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../domain/errors.ts';
+import {
+  type EntityRef,
+  type EntityType,
+  entityKey,
+  type LearnerRecordsRepository,
+  type LearnerWrite,
+  type StoredEntity,
+} from '../domain/learner-ports.ts';
+import type { LearnerRecord, LearnerUserRecord } from '../domain/learner-records.ts';
+import {
+  type CourseEvent,
+  directReports,
+  type Membership,
+  type ProgramSessionView,
+  type ReceivedInteraction,
+  type UserActivity,
+} from '../domain/learner-stats.ts';
+import type { UserRow } from '../domain/users-list.ts';
+import { clients } from './aws-clients.ts';
+import { batchGetAll, batchPutAll, type Item, inParallel, type Key, queryAll } from './dynamo-batches.ts';
+
+/**
+ * The learner statistics records in LearningRecords, keyed by the reads (see docs/records.md):
+ *
+ * | pk                 | sk                               | holds                                        |
+ * | USER#{user}        | #PROFILE                         | the profile (written by the records repository) |
+ * | USER#{user}        | MEMBER#{group} · MANAGER#{m} · REPORT#{u} | memberships, managers, managed users |
+ * | USER#{user}        | CATTEMPT# · ANSWER# · ASSESS# · ATTEND# · CERT# · POST# {id} | what they did   |
+ * | USER#{user}        | PSESSION#{session}               | program sessions assigned to them directly   |
+ * | USER#{user}        | RECEIVED#{at}#{id}               | replies and likes others left on their posts |
+ * | GROUP#{group}      | #GROUP · MEMBER#{user} · PSESSION#{session} | the group, its members, its sessions |
+ * | ORG#{org}          | #ORG                             | owner and platform admins                    |
+ * | USERROWS#{org}     | {user}                           | the users-list row (names, time, last activity, direct reports) |
+ * | AUTHOR#{user}      | COURSE#{course}                  | courses by main author                       |
+ * | COURSEACT#{course} | {at}#ATTEMPT|COMMENT|REACTION#{id} | a course's timeline (public statistics)    |
+ * | PROGRAM#{p} #PROGRAM · PSESSION#{s} #SESSION · PATH#{p} #PATH · PATHSESSION#{s} #SESSION · POST#{p} #POST | entities |
+ *
+ * A user's statistics page is one paginated Query of USER#{user}, plus BatchGets for names.
+ */
+export const LEARNER_KEYS = {
+  user: (userId: string) => `USER#${userId}`,
+  group: (groupId: string) => `GROUP#${groupId}`,
+  org: (org: string): Key => ({ pk: `ORG#${org}`, sk: '#ORG' }),
+  userRows: (org: string) => `USERROWS#${org}`,
+  author: (userId: string) => `AUTHOR#${userId}`,
+  courseActivity: (courseId: string) => `COURSEACT#${courseId}`,
+};
+
+const ENTITY_KEYS: Record<EntityType, (id: string) => Key> = {
+  user: (id) => ({ pk: `USER#${id}`, sk: '#PROFILE' }),
+  group: (id) => ({ pk: `GROUP#${id}`, sk: '#GROUP' }),
+  course: (id) => ({ pk: `COURSE#${id}`, sk: '#COURSE' }),
+  program: (id) => ({ pk: `PROGRAM#${id}`, sk: '#PROGRAM' }),
+  'program-session': (id) => ({ pk: `PSESSION#${id}`, sk: '#SESSION' }),
+  path: (id) => ({ pk: `PATH#${id}`, sk: '#PATH' }),
+  'path-session': (id) => ({ pk: `PATHSESSION#${id}`, sk: '#SESSION' }),
+  post: (id) => ({ pk: `POST#${id}`, sk: '#POST' }),
+};
+const ENTITY_BY_PREFIX = new Map(
+  (Object.entries(ENTITY_KEYS) as [EntityType, (id: string) => Key][]).map(([type, key]) => [key('x').pk.slice(0, -1), type]),
+);
+
+/** The attributes reference checks need, not whole course trees. */
+const ENTITY_PROJECTION = {
+  expression: 'pk, org, #name, creatorId, mainAuthorId, authorId, #type, place, placeId, pathId, publishedAt',
+  names: { '#name': 'name', '#type': 'type' },
+};
+
+const OWNED_WRITES_AT_ONCE = 16;
+const QUERIES_AT_ONCE = 8;
+
+function strip<T>(item: Item): T {
+  const { pk: _pk, sk: _sk, ...record } = item;
+  return record as T;
+}
+
+function entityOf(item: Item): StoredEntity | undefined {
+  const pk = String(item.pk);
+  const hash = pk.indexOf('#');
+  const type = ENTITY_BY_PREFIX.get(pk.slice(0, hash + 1));
+  if (!type) return undefined;
+  const str = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
+  return {
+    type,
+    id: pk.slice(hash + 1),
+    org: String(item.org),
+    name: str('name'),
+    mainAuthorId: type === 'course' ? (str('mainAuthorId') ?? str('creatorId')) : undefined,
+    authorId: str('authorId'),
+    postType: type === 'post' ? (str('type') as StoredEntity['postType']) : undefined,
+    place: str('place'),
+    placeId: str('placeId'),
+    pathId: str('pathId'),
+  };
+}
+
+/** The items one learner record becomes; owned entities come back apart (they need a condition). */
+function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { owned?: Item; plain: Item[] } {
+  const user = LEARNER_KEYS.user;
+  switch (record.kind) {
+    case 'organisation':
+      return { plain: [{ ...LEARNER_KEYS.org(record.org), ...record }] };
+    case 'group':
+      return { owned: { ...ENTITY_KEYS.group(record.groupId), ...record }, plain: [] };
+    case 'membership':
+      return {
+        plain: [
+          { pk: LEARNER_KEYS.group(record.groupId), sk: `MEMBER#${record.userId}`, ...record },
+          { pk: user(record.userId), sk: `MEMBER#${record.groupId}`, ...record },
+        ],
+      };
+    case 'manager':
+      return {
+        plain: [
+          { pk: user(record.userId), sk: `MANAGER#${record.managerId}`, ...record },
+          { pk: user(record.managerId), sk: `REPORT#${record.userId}`, ...record },
+        ],
+      };
+    case 'program':
+      return { owned: { ...ENTITY_KEYS.program(record.programId), ...record }, plain: [] };
+    case 'program-session':
+      return {
+        owned: { ...ENTITY_KEYS['program-session'](record.sessionId), ...record },
+        plain: [
+          ...record.assignedUserIds.map((u) => ({ pk: user(u), sk: `PSESSION#${record.sessionId}`, org: record.org })),
+          ...record.assignedGroupIds.map((g) => ({
+            pk: LEARNER_KEYS.group(g),
+            sk: `PSESSION#${record.sessionId}`,
+            org: record.org,
+          })),
+        ],
+      };
+    case 'path':
+      return { owned: { ...ENTITY_KEYS.path(record.pathId), ...record }, plain: [] };
+    case 'path-session':
+      return { owned: { ...ENTITY_KEYS['path-session'](record.sessionId), ...record }, plain: [] };
+    case 'course-attempt':
+      return {
+        plain: [
+          { pk: user(record.userId), sk: `CATTEMPT#${record.attemptId}`, ...record },
+          {
+            pk: LEARNER_KEYS.courseActivity(record.courseId),
+            sk: `${record.startedAt}#ATTEMPT#${record.attemptId}`,
+            type: 'attempt',
+            courseId: record.courseId,
+            at: record.startedAt,
+            userId: record.userId,
+          },
+        ],
+      };
+    case 'answer':
+      return { plain: [{ pk: user(record.userId), sk: `ANSWER#${record.answerId}`, ...record }] };
+    case 'assessment-result':
+      return { plain: [{ pk: user(record.userId), sk: `ASSESS#${record.resultId}`, ...record }] };
+    case 'attendance':
+      return { plain: [{ pk: user(record.userId), sk: `ATTEND#${record.attendanceId}`, ...record }] };
+    case 'certificate':
+      return { plain: [{ pk: user(record.userId), sk: `CERT#${record.certificateId}`, ...record }] };
+    case 'post': {
+      const plain: Item[] = [{ pk: user(record.authorId), sk: `POST#${record.postId}`, ...record }];
+      const parent = record.replyToPostId ? entities.get(entityKey('post', record.replyToPostId)) : undefined;
+      if (record.type === 'reply' && parent?.authorId) {
+        const received: ReceivedInteraction = {
+          type: 'comment',
+          id: record.postId,
+          at: record.postedAt,
+          fromUserId: record.authorId,
+          place: record.place,
+          receivingPostType: parent.postType ?? 'publication',
+        };
+        plain.push({ pk: user(parent.authorId), sk: `RECEIVED#${record.postedAt}#${record.postId}`, ...received });
+      }
+      if (record.place === 'course-forum') {
+        plain.push({
+          pk: LEARNER_KEYS.courseActivity(record.placeId),
+          sk: `${record.postedAt}#COMMENT#${record.postId}`,
+          type: 'comment',
+          courseId: record.placeId,
+          at: record.postedAt,
+          userId: record.authorId,
+        });
+      }
+      return { owned: { ...ENTITY_KEYS.post(record.postId), ...record }, plain };
+    }
+    case 'reaction':
+      return {
+        plain: [
+          {
+            pk: LEARNER_KEYS.courseActivity(record.courseId),
+            sk: `${record.reactedAt}#REACTION#${record.reactionId}`,
+            type: 'reaction',
+            courseId: record.courseId,
+            at: record.reactedAt,
+            userId: record.userId,
+            score: record.score,
+          },
+        ],
+      };
+    case 'like': {
+      const post = entities.get(entityKey('post', record.postId));
+      if (!post?.authorId) return { plain: [] };
+      const received: ReceivedInteraction = {
+        type: 'like',
+        id: record.likeId,
+        at: record.likedAt,
+        fromUserId: record.userId,
+        place: (post.place ?? 'profile') as ReceivedInteraction['place'],
+        receivingPostType: post.postType ?? 'publication',
+      };
+      return { plain: [{ pk: user(post.authorId), sk: `RECEIVED#${record.likedAt}#LIKE#${record.likeId}`, ...received }] };
+    }
+  }
+}
+
+export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository {
+  constructor(
+    private readonly tableName: string,
+    private readonly db: DynamoDBDocumentClient = clients.dynamo,
+  ) {}
+
+  async getEntities(refs: EntityRef[]): Promise<Map<string, StoredEntity>> {
+    const items = await batchGetAll(
+      this.db,
+      this.tableName,
+      refs.map((ref) => ENTITY_KEYS[ref.type](ref.id)),
+      ENTITY_PROJECTION,
+    );
+    const found = new Map<string, StoredEntity>();
+    for (const item of items) {
+      const entity = entityOf(item);
+      if (entity) found.set(entityKey(entity.type, entity.id), entity);
+    }
+    return found;
+  }
+
+  async putLearnerRecords(write: LearnerWrite): Promise<void> {
+    const owned: Item[] = [];
+    const plain: Item[] = [];
+    for (const record of write.records) {
+      const items = itemsOf(record, write.entities);
+      if (items.owned) owned.push(items.owned);
+      plain.push(...items.plain);
+    }
+    for (const course of write.courses) {
+      const author = course.mainAuthorId ?? course.creatorId;
+      plain.push({
+        pk: LEARNER_KEYS.author(author),
+        sk: `COURSE#${course.courseId}`,
+        org: course.org,
+        courseId: course.courseId,
+      });
+    }
+    // Entities belong to an organisation: written only if new or already the same org's,
+    // whatever raced the use case's own check.
+    await inParallel(owned, OWNED_WRITES_AT_ONCE, (item) => this.putOwned(item));
+    await batchPutAll(this.db, this.tableName, plain);
+
+    await inParallel(write.users, OWNED_WRITES_AT_ONCE, (u) => this.updateRowProfile(u));
+    const attemptUsers = new Map<string, string>();
+    const managers = new Map<string, string>();
+    for (const record of write.records) {
+      if (record.kind === 'course-attempt') attemptUsers.set(record.userId, record.org);
+      if (record.kind === 'manager') managers.set(record.managerId, record.org);
+    }
+    await inParallel([...attemptUsers], OWNED_WRITES_AT_ONCE, ([userId, org]) => this.updateRowActivity(userId, org));
+    // A new report changes the count of its manager and of that manager's own managers.
+    const affected = new Map(managers);
+    await inParallel([...managers], QUERIES_AT_ONCE, async ([managerId, org]) => {
+      for (const above of await this.sortKeysAfter(LEARNER_KEYS.user(managerId), 'MANAGER#')) affected.set(above, org);
+    });
+    await inParallel([...affected], OWNED_WRITES_AT_ONCE, ([managerId, org]) => this.updateRowReports(managerId, org));
+  }
+
+  private async putOwned(item: Item): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR org = :org',
+          ExpressionAttributeValues: { ':org': item.org },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ValidationError('A record belongs to another organisation; nothing more was written', [
+          { path: `${String(item.kind)}`, message: 'belongs to another organisation' },
+        ]);
+      }
+      throw error;
+    }
+  }
+
+  private rowKey(org: string, userId: string): Key {
+    return { pk: LEARNER_KEYS.userRows(org), sk: userId };
+  }
+
+  private async updateRow(org: string, userId: string, set: Record<string, unknown>, remove: string[] = []): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(set).map(([name, value], i) => {
+      names[`#s${i}`] = name;
+      values[`:s${i}`] = value;
+      return `#s${i} = :s${i}`;
+    });
+    const removes = remove.map((name, i) => {
+      names[`#r${i}`] = name;
+      return `#r${i}`;
+    });
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.rowKey(org, userId),
+        UpdateExpression: [
+          sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+          removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+        ].join(' '),
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+  }
+
+  private updateRowProfile(user: LearnerUserRecord): Promise<void> {
+    const set: Record<string, unknown> = { userId: user.userId };
+    const remove: string[] = [];
+    for (const name of ['firstName', 'lastName', 'email', 'deletedAt'] as const) {
+      if (user[name] === undefined) remove.push(name);
+      else set[name] = user[name];
+    }
+    return this.updateRow(user.org, user.userId, set, remove);
+  }
+
+  /** Time spent and last activity, recomputed from all the user's attempts (a resent attempt counts once). */
+  private async updateRowActivity(userId: string, org: string): Promise<void> {
+    const attempts = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': LEARNER_KEYS.user(userId), ':prefix': 'CATTEMPT#' },
+      ProjectionExpression: 'timeSpentSeconds, lastActivityAt',
+    });
+    let time = 0;
+    let last = '';
+    for (const a of attempts) {
+      time += Number(a.timeSpentSeconds ?? 0);
+      if (typeof a.lastActivityAt === 'string' && a.lastActivityAt > last) last = a.lastActivityAt;
+    }
+    await this.updateRow(org, userId, { userId, timeSpentSeconds: time, ...(last ? { lastActivityAt: last } : {}) });
+  }
+
+  private async updateRowReports(managerId: string, org: string): Promise<void> {
+    const reports = new Map<string, string[]>();
+    reports.set(managerId, await this.sortKeysAfter(LEARNER_KEYS.user(managerId), 'REPORT#'));
+    await inParallel(reports.get(managerId) ?? [], QUERIES_AT_ONCE, async (u) => {
+      reports.set(u, await this.sortKeysAfter(LEARNER_KEYS.user(u), 'REPORT#'));
+    });
+    const count = directReports(managerId, (m) => reports.get(m) ?? []).length;
+    await this.updateRow(org, managerId, { userId: managerId, directReports: count });
+  }
+
+  /** The part after `prefix` of each sort key in a partition that starts with it. */
+  private async sortKeysAfter(pk: string, prefix: string): Promise<string[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ProjectionExpression: 'sk',
+    });
+    return items.map((item) => String(item.sk).slice(prefix.length));
+  }
+
+  async getOrganisation(org: string) {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: LEARNER_KEYS.org(org) }));
+    if (!out.Item) return undefined;
+    const item = out.Item;
+    return {
+      org,
+      name: String(item.name),
+      ownerId: String(item.ownerId),
+      platformAdminIds: Array.isArray(item.platformAdminIds) ? item.platformAdminIds.map(String) : [],
+    };
+  }
+
+  async getUserActivity(userId: string) {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': LEARNER_KEYS.user(userId) },
+    });
+    const profileItem = items.find((item) => item.sk === '#PROFILE');
+    if (!profileItem) return undefined;
+    const activity: UserActivity & { assignedSessionIds: string[] } = {
+      profile: strip(profileItem),
+      memberships: [],
+      attempts: [],
+      answers: [],
+      assessments: [],
+      certificates: [],
+      posts: [],
+      received: [],
+      assignedSessionIds: [],
+    };
+    for (const item of items) {
+      const sk = String(item.sk);
+      const kind = sk.slice(0, sk.indexOf('#') + 1);
+      if (kind === 'MEMBER#') activity.memberships.push(strip(item));
+      else if (kind === 'CATTEMPT#') activity.attempts.push(strip(item));
+      else if (kind === 'ANSWER#') activity.answers.push(strip(item));
+      else if (kind === 'ASSESS#') activity.assessments.push(strip(item));
+      else if (kind === 'CERT#') activity.certificates.push(strip(item));
+      else if (kind === 'POST#') activity.posts.push(strip(item));
+      else if (kind === 'RECEIVED#') activity.received.push(strip(item));
+      else if (kind === 'PSESSION#') activity.assignedSessionIds.push(sk.slice(kind.length));
+    }
+    return activity;
+  }
+
+  async getMemberships(userId: string): Promise<Membership[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': LEARNER_KEYS.user(userId), ':prefix': 'MEMBER#' },
+    });
+    return items.map((item) => strip<Membership>(item));
+  }
+
+  async groupMembers(groupIds: readonly string[]): Promise<string[]> {
+    const members = new Set<string>();
+    await inParallel(groupIds, QUERIES_AT_ONCE, async (groupId) => {
+      for (const userId of await this.sortKeysAfter(LEARNER_KEYS.group(groupId), 'MEMBER#')) members.add(userId);
+    });
+    return [...members];
+  }
+
+  async groupSessionIds(groupIds: readonly string[]): Promise<string[]> {
+    const sessions = new Set<string>();
+    await inParallel(groupIds, QUERIES_AT_ONCE, async (groupId) => {
+      for (const id of await this.sortKeysAfter(LEARNER_KEYS.group(groupId), 'PSESSION#')) sessions.add(id);
+    });
+    return [...sessions];
+  }
+
+  async getProgramSessions(sessionIds: readonly string[]): Promise<ProgramSessionView[]> {
+    const items = await batchGetAll(
+      this.db,
+      this.tableName,
+      sessionIds.map((id) => ENTITY_KEYS['program-session'](id)),
+    );
+    return items.map((item) => {
+      const session = strip<LearnerRecord & { kind: 'program-session' }>(item);
+      return {
+        sessionId: session.sessionId,
+        programId: session.programId,
+        name: session.name,
+        createdAt: session.createdAt,
+        endsAt: session.endsAt,
+        courseIds: [...new Set(session.blocks.flatMap((b) => b.courseIds))],
+      };
+    });
+  }
+
+  async userRows(org: string, userIds?: readonly string[]): Promise<UserRow[]> {
+    const items = userIds
+      ? await batchGetAll(
+          this.db,
+          this.tableName,
+          userIds.map((id) => this.rowKey(org, id)),
+        )
+      : await queryAll(this.db, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': LEARNER_KEYS.userRows(org) },
+        });
+    const text = (value: unknown) => (typeof value === 'string' ? value : null);
+    return items.map((item) => ({
+      userId: String(item.sk),
+      firstName: text(item.firstName),
+      lastName: text(item.lastName),
+      email: text(item.email),
+      timeSpentSeconds: Number(item.timeSpentSeconds ?? 0),
+      lastActivityAt: text(item.lastActivityAt),
+      directReports: Number(item.directReports ?? 0),
+      deletedAt: text(item.deletedAt),
+    }));
+  }
+
+  async authoredCourses(userId: string) {
+    const courseIds = await this.sortKeysAfter(LEARNER_KEYS.author(userId), 'COURSE#');
+    const items = await batchGetAll(
+      this.db,
+      this.tableName,
+      courseIds.map((id) => ENTITY_KEYS.course(id)),
+      ENTITY_PROJECTION,
+    );
+    // The index may lag a course whose author changed: the course item has the last word.
+    return items.flatMap((item) => {
+      const course = entityOf(item);
+      if (!course || course.mainAuthorId !== userId) return [];
+      return [{ courseId: course.id, publishedAt: typeof item.publishedAt === 'string' ? item.publishedAt : undefined }];
+    });
+  }
+
+  async courseEvents(courseIds: readonly string[], window: { from: string; to: string }): Promise<CourseEvent[]> {
+    const events: CourseEvent[] = [];
+    await inParallel(courseIds, QUERIES_AT_ONCE, async (courseId) => {
+      const items = await queryAll(this.db, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': LEARNER_KEYS.courseActivity(courseId),
+          ':from': window.from,
+          // '~' sorts after every kind name, so events at exactly `to` are in.
+          ':to': `${window.to}#~`,
+        },
+      });
+      for (const item of items) events.push(strip<CourseEvent>(item));
+    });
+    return events;
+  }
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import { type EntityRef, type EntityType, entityKey, type LearnerRecordsRepository } from '../domain/learner-ports.ts';
+import {
+  authorPublicStatistics,
+  lastDays,
+  learnerPublicStatistics,
+  type Names,
+  overseenGroups,
+  publicStatisticsSide,
+  seesEveryone,
+  type UserActivity,
+  type UserStatistics,
+  userStatistics,
+} from '../domain/learner-stats.ts';
+import type { Clock } from '../domain/ports.ts';
+import { Id } from '../domain/records.ts';
+import { pageOfUsers, USER_COLUMNS, type UserRow } from '../domain/users-list.ts';
+import type { Actor } from '../reports/report-definition.ts';
+
+/**
+ * The learner statistics reads: the users list, a user's statistics page and their public
+ * statistics. Who may see whom comes from the records (the org record's owner and platform admins,
+ * group roles), never from a token claim: the token only says who the caller is and their org.
+ */
+export interface LearnerStatisticsDeps {
+  learners: LearnerRecordsRepository;
+  clock: Clock;
+}
+
+export const MAX_USERS_PAGE = 200;
+
+export const ListUsersQuery = z.strictObject({
+  tab: z.enum(['current', 'deleted']).default('current'),
+  sort: z.enum(USER_COLUMNS).default('lastName'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  limit: z.coerce.number().int().min(1).max(MAX_USERS_PAGE).default(50),
+  cursor: z.string().min(1).max(2000).optional(),
+});
+export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
+
+export const UserIdParam = Id;
+
+/** The users the caller may list: everyone for the owner and platform admins, else members of the groups they oversee. */
+async function visibleRows(actor: Actor, deps: LearnerStatisticsDeps): Promise<UserRow[]> {
+  const [organisation, memberships] = await Promise.all([
+    deps.learners.getOrganisation(actor.org),
+    deps.learners.getMemberships(actor.userId),
+  ]);
+  if (seesEveryone(actor.userId, organisation)) return deps.learners.userRows(actor.org);
+  // A membership counts only in its own org, whatever org the token names.
+  const groups = overseenGroups(memberships.filter((m) => m.org === actor.org));
+  if (groups.length === 0) return [];
+  const members = await deps.learners.groupMembers(groups);
+  return deps.learners.userRows(actor.org, members);
+}
+
+export async function listUsers(query: ListUsersQuery, actor: Actor, deps: LearnerStatisticsDeps) {
+  return pageOfUsers(await visibleRows(actor, deps), query);
+}
+
+/** The user, if they are in the caller's org; a user of another org is not found, as if absent. */
+async function userOfOrg(userId: string, actor: Actor, deps: LearnerStatisticsDeps) {
+  const activity = await deps.learners.getUserActivity(userId);
+  if (!activity || activity.profile.org !== actor.org) throw new NotFoundError(`No user ${userId} in your organisation`);
+  return activity;
+}
+
+/** Self; the owner and platform admins; coaches and administrators of one of the user's groups. */
+async function assertMayReadStatistics(activity: UserActivity, actor: Actor, deps: LearnerStatisticsDeps): Promise<void> {
+  if (activity.profile.userId === actor.userId) return;
+  const [organisation, callerMemberships] = await Promise.all([
+    deps.learners.getOrganisation(actor.org),
+    deps.learners.getMemberships(actor.userId),
+  ]);
+  if (seesEveryone(actor.userId, organisation)) return;
+  const theirs = new Set(activity.memberships.map((m) => m.groupId));
+  if (overseenGroups(callerMemberships.filter((m) => m.org === actor.org)).some((g) => theirs.has(g))) return;
+  throw new ForbiddenError(
+    "Only the user, coaches and administrators of the user's groups, the owner and platform admins may read these statistics",
+  );
+}
+
+export async function getUserStatistics(userId: string, actor: Actor, deps: LearnerStatisticsDeps): Promise<UserStatistics> {
+  const activity = await userOfOrg(userId, actor, deps);
+  await assertMayReadStatistics(activity, actor, deps);
+
+  const groupIds = activity.memberships.map((m) => m.groupId);
+  const sessionIds = new Set([
+    ...activity.assignedSessionIds,
+    ...(await deps.learners.groupSessionIds(groupIds)),
+    ...activity.attempts.flatMap((a) => (a.programSessionId ? [a.programSessionId] : [])),
+  ]);
+  const sessions = await deps.learners.getProgramSessions([...sessionIds]);
+
+  const refs: EntityRef[] = [
+    ...groupIds.map((id) => ({ type: 'group' as const, id })),
+    ...activity.attempts.map((a) => ({ type: 'course' as const, id: a.courseId })),
+    ...sessions.flatMap((s) => [
+      { type: 'program' as const, id: s.programId },
+      ...s.courseIds.map((id) => ({ type: 'course' as const, id })),
+    ]),
+    ...activity.certificates.flatMap((c) => [
+      ...(c.pathId ? [{ type: 'path' as const, id: c.pathId }] : []),
+      ...(c.pathSessionId ? [{ type: 'path-session' as const, id: c.pathSessionId }] : []),
+      ...(c.programId ? [{ type: 'program' as const, id: c.programId }] : []),
+    ]),
+  ];
+  const unique = [...new Map(refs.map((r) => [entityKey(r.type, r.id), r])).values()];
+  const entities = await deps.learners.getEntities(unique);
+  // Names only of the caller's org: an id that names another org's entity shows no name.
+  const namesOf = (type: EntityType) =>
+    new Map(
+      [...entities.values()]
+        .filter((e) => e.type === type && e.org === actor.org && e.name !== undefined)
+        .map((e) => [e.id, e.name as string]),
+    );
+  const names: Names = {
+    groups: namesOf('group'),
+    courses: namesOf('course'),
+    programs: namesOf('program'),
+    paths: namesOf('path'),
+    pathSessions: namesOf('path-session'),
+  };
+  return userStatistics(activity, sessions, names, deps.clock.now());
+}
+
+/** Public statistics: any user of the org may read them; the side depends on the user's roles. */
+export async function getPublicStatistics(userId: string, actor: Actor, deps: LearnerStatisticsDeps) {
+  const activity = await userOfOrg(userId, actor, deps);
+  const now = deps.clock.now();
+  const organisation = await deps.learners.getOrganisation(actor.org);
+  const profile = { userId, firstName: activity.profile.firstName ?? null, lastName: activity.profile.lastName ?? null };
+  if (publicStatisticsSide(userId, activity.memberships, organisation) === 'learner') {
+    return { user: profile, ...learnerPublicStatistics(activity, now) };
+  }
+  const courses = await deps.learners.authoredCourses(userId);
+  const events = await deps.learners.courseEvents(
+    courses.map((c) => c.courseId),
+    lastDays(now),
+  );
+  return { user: profile, ...authorPublicStatistics(userId, courses, events, now) };
+}
