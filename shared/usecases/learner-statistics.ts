@@ -5,7 +5,9 @@ import {
   authorPublicStatistics,
   lastDays,
   learnerPublicStatistics,
+  type Membership,
   type Names,
+  type OrganisationView,
   overseenGroups,
   publicStatisticsSide,
   seesEveryone,
@@ -60,19 +62,19 @@ export async function listUsers(query: ListUsersQuery, actor: Actor, deps: Learn
 }
 
 /** The user, if they are in the caller's org; a user of another org is not found, as if absent. */
-async function userOfOrg(userId: string, actor: Actor, deps: LearnerStatisticsDeps) {
-  const activity = await deps.learners.getUserActivity(userId);
+function ofCallersOrg<T extends UserActivity>(activity: T | undefined, userId: string, actor: Actor): T {
   if (!activity || activity.profile.org !== actor.org) throw new NotFoundError(`No user ${userId} in your organisation`);
   return activity;
 }
 
 /** Self; the owner and platform admins; coaches and administrators of one of the user's groups. */
-async function assertMayReadStatistics(activity: UserActivity, actor: Actor, deps: LearnerStatisticsDeps): Promise<void> {
+function assertMayReadStatistics(
+  activity: UserActivity,
+  actor: Actor,
+  organisation: OrganisationView | undefined,
+  callerMemberships: readonly Membership[],
+): void {
   if (activity.profile.userId === actor.userId) return;
-  const [organisation, callerMemberships] = await Promise.all([
-    deps.learners.getOrganisation(actor.org),
-    deps.learners.getMemberships(actor.userId),
-  ]);
   if (seesEveryone(actor.userId, organisation)) return;
   const theirs = new Set(activity.memberships.map((m) => m.groupId));
   if (overseenGroups(callerMemberships.filter((m) => m.org === actor.org)).some((g) => theirs.has(g))) return;
@@ -82,8 +84,14 @@ async function assertMayReadStatistics(activity: UserActivity, actor: Actor, dep
 }
 
 export async function getUserStatistics(userId: string, actor: Actor, deps: LearnerStatisticsDeps): Promise<UserStatistics> {
-  const activity = await userOfOrg(userId, actor, deps);
-  await assertMayReadStatistics(activity, actor, deps);
+  // Who the caller is and what the user did are read side by side; the answer waits for both.
+  const [found, organisation, callerMemberships] = await Promise.all([
+    deps.learners.getUserActivity(userId),
+    deps.learners.getOrganisation(actor.org),
+    deps.learners.getMemberships(actor.userId),
+  ]);
+  const activity = ofCallersOrg(found, userId, actor);
+  assertMayReadStatistics(activity, actor, organisation, callerMemberships);
 
   const groupIds = activity.memberships.map((m) => m.groupId);
   const sessionIds = new Set([
@@ -127,9 +135,12 @@ export async function getUserStatistics(userId: string, actor: Actor, deps: Lear
 
 /** Public statistics: any user of the org may read them; the side depends on the user's roles. */
 export async function getPublicStatistics(userId: string, actor: Actor, deps: LearnerStatisticsDeps) {
-  const activity = await userOfOrg(userId, actor, deps);
+  const [found, organisation] = await Promise.all([
+    deps.learners.getUserActivity(userId),
+    deps.learners.getOrganisation(actor.org),
+  ]);
+  const activity = ofCallersOrg(found, userId, actor);
   const now = deps.clock.now();
-  const organisation = await deps.learners.getOrganisation(actor.org);
   const profile = { userId, firstName: activity.profile.firstName ?? null, lastName: activity.profile.lastName ?? null };
   if (publicStatisticsSide(userId, activity.memberships, organisation) === 'learner') {
     return { user: profile, ...learnerPublicStatistics(activity, now) };

@@ -46,14 +46,20 @@ async function allUsers(sub: string, query: string): Promise<UserRow[]> {
   return rows;
 }
 
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+/** The documented text order: case and accents ignored, then by character code. */
+const fold = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 function inOrder(values: (string | number | null)[], order: 'asc' | 'desc'): boolean {
   return values.every((value, i) => {
     if (i === 0) return true;
     const previous = values[i - 1] ?? null;
     if (value === null) return true;
     if (previous === null) return false;
-    const c = typeof value === 'number' ? (previous as number) - value : collator.compare(String(previous), value);
+    const [a, b] = typeof value === 'number' ? [previous as number, value] : [fold(String(previous)), fold(value)];
+    const c = a < b ? -1 : a > b ? 1 : 0;
     return order === 'asc' ? c <= 0 : c >= 0;
   });
 }
