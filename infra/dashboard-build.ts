@@ -15,7 +15,6 @@ export function buildDashboard(): Map<string, { body: Buffer; contentType: strin
     format: 'esm',
     target: 'es2022',
     minify: true,
-    sourcemap: 'inline',
     write: false,
     logLevel: 'silent',
   });

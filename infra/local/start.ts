@@ -37,6 +37,7 @@ const creator = await issueLocalToken({ sub: DEMO.creator, org: DEMO.org, scope:
 const mentor = await issueLocalToken({ sub: DEMO.mentor, org: DEMO.org });
 console.log(`
 Course Exhaust is running locally.
+  Dashboard  ${stack.apiUrl}/   (sign in as a demo user)
   API        ${stack.apiUrl}
   S3         ${stack.env.AWS_ENDPOINT_URL_S3}
   DynamoDB   ${stack.env.AWS_ENDPOINT_URL_DYNAMODB}

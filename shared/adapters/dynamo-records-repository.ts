@@ -242,7 +242,15 @@ export class DynamoRecordsRepository implements RecordsRepository {
     const enrolments = new Map(
       records.filter((r) => r.kind === 'enrolment').map((r) => [`${r.courseId}|${r.batchId}|${r.userId}`, r] as const),
     );
-    await inParallel([...enrolments.values()], OWNED_WRITES_AT_ONCE, (record) => this.putEnrolment(record));
+    const created = new Map<string, { courseId: string; batchId: string; count: number }>();
+    await inParallel([...enrolments.values()], OWNED_WRITES_AT_ONCE, async (record) => {
+      if (!(await this.putEnrolment(record))) return;
+      const key = `${record.courseId}|${record.batchId}`;
+      const entry = created.get(key) ?? { courseId: record.courseId, batchId: record.batchId, count: 0 };
+      entry.count += 1;
+      created.set(key, entry);
+    });
+    for (const { courseId, batchId, count } of created.values()) await this.addEnrolments(courseId, batchId, count);
     await this.putPlain(
       records.filter((r) => r.kind === 'attempt' || r.kind === 'session').map((record) => ({ ...keysOf(record), ...record })),
     );
@@ -259,31 +267,34 @@ export class DynamoRecordsRepository implements RecordsRepository {
   }
 
   /**
-   * Writes an enrolment and keeps its batch's enrolment count. Only the put that creates the
-   * enrolment (a conditional put: DynamoDB lets exactly one such put succeed, even when the same
-   * enrolment arrives twice at once) adds one to the count; sending it again overwrites it and
-   * counts nothing. There are no transactions on the emulator (nor needed here): a crash between
-   * the put and the count leaves that one enrolment uncounted, never counted twice, so the figure
-   * the dashboard shows can only be low by the enrolments of a crashed call. Reports never use
-   * this count: they read the learners themselves.
+   * Writes an enrolment; true when this put created it. Only the put that creates an enrolment (a
+   * conditional put: DynamoDB lets exactly one such put succeed, even when the same enrolment
+   * arrives twice at once) counts it, once per batch per call (`addEnrolments`); sending it again
+   * overwrites it and counts nothing. There are no transactions on the emulator (nor needed here):
+   * a crash between the puts and the count leaves that call's new enrolments uncounted, never
+   * counted twice, so the dashboard's figure can only be low. Reports never use the count.
    */
-  private async putEnrolment(enrolment: EnrolmentRecord): Promise<void> {
+  private async putEnrolment(enrolment: EnrolmentRecord): Promise<boolean> {
     const item = { ...keysOf(enrolment), ...enrolment };
     try {
       await this.db.send(
         new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
       );
+      return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
-      return;
+      return false;
     }
+  }
+
+  private async addEnrolments(courseId: string, batchId: string, count: number): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: COURSE_INDEX_KEYS.enrolments(enrolment.courseId, enrolment.batchId),
-        UpdateExpression: 'ADD enrolments :one',
-        ExpressionAttributeValues: { ':one': 1 },
+        Key: COURSE_INDEX_KEYS.enrolments(courseId, batchId),
+        UpdateExpression: 'ADD enrolments :count',
+        ExpressionAttributeValues: { ':count': count },
       }),
     );
   }

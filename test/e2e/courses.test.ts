@@ -4,9 +4,11 @@ import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { issueLocalToken } from '../../infra/local/dev-auth.ts';
 import { type Service, startService } from '../support/local-service.ts';
 
+/** Fewer learners than the demo's 320 keep the stack's start quick; expected counts come from the same records. */
+const LEARNERS = 80;
 let service: Service;
 beforeAll(async () => {
-  service = await startService();
+  service = await startService(LEARNERS);
 });
 afterAll(async () => service?.stop());
 
@@ -26,10 +28,10 @@ const search = (query: string, token: string) =>
 
 describe('e2e: course dashboard API over HTTP', () => {
   it('counts enrolments at ingestion: the same enrolments sent twice count once', async () => {
-    const seeded = demoRecords() as { kind: string; batchId?: string }[];
+    const seeded = demoRecords(LEARNERS) as { kind: string; batchId?: string }[];
     const expected = (batchId: string) => seeded.filter((r) => r.kind === 'enrolment' && r.batchId === batchId).length;
     const writer = await issueLocalToken({ sub: 'importer', org: DEMO.org, scope: INGEST_SCOPE });
-    const liveEnrolments = seeded.filter((r) => r.kind === 'enrolment' && r.batchId === DEMO.batches.live).slice(0, 100);
+    const liveEnrolments = seeded.filter((r) => r.kind === 'enrolment' && r.batchId === DEMO.batches.live).slice(0, 50);
     for (let round = 0; round < 2; round += 1) {
       const { status } = await service.call('POST', '/v1/records', writer, { records: liveEnrolments });
       expect(status).toBe(200);
@@ -41,7 +43,7 @@ describe('e2e: course dashboard API over HTTP', () => {
     expect(byId.get(DEMO.batches.live)?.enrolments).toBe(expected(DEMO.batches.live));
     expect(byId.get(DEMO.batches.expired)?.enrolments).toBe(expected(DEMO.batches.expired));
     expect(byId.get(DEMO.batches.empty)?.enrolments).toBe(0);
-    expect(expected(DEMO.batches.live)).toBeGreaterThan(200);
+    expect(expected(DEMO.batches.live)).toBeGreaterThan(50);
     expect(byId.get(DEMO.batches.expired)?.status).toBe('Expired');
     expect(byId.get(DEMO.batches.live)?.status).toBe('Live');
     expect(byId.get(DEMO.batches.live)?.reportTypes).toEqual(['course-progress', 'user-profile', 'question-set']);
