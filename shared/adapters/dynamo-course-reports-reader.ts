@@ -1,11 +1,15 @@
 import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { ActivityWindow, CourseReportsReader, LearnerActivity } from '../course-reports/ports.ts';
+import { inOrderWithPrefetch } from '../course-reports/prefetch.ts';
 import type { BatchRecord, CourseRecord, LearnerBundle, SessionRecord } from '../domain/records.ts';
-import { learnerBucket } from '../domain/shards.ts';
+import { ALL_BUCKETS, learnerBucket } from '../domain/shards.ts';
 import { clients } from './aws-clients.ts';
 import { DynamoRecordsRepository, RECORD_KEYS } from './dynamo-records-repository.ts';
 
 type Item = Record<string, unknown>;
+
+/** Buckets read ahead of the one being answered: each holds at most one page meanwhile. */
+const BUCKETS_AHEAD = 4;
 
 function recordOf<T>(item: Item): T {
   const { pk: _pk, sk: _sk, ...record } = item;
@@ -45,16 +49,31 @@ export class DynamoCourseReportsReader implements CourseReportsReader {
     return batches;
   }
 
+  /** Bucket by bucket in order, as the exhausts read, with the next buckets' first pages fetched meanwhile. */
   learnerPages(courseId: string, batchId: string): AsyncIterable<LearnerBundle[]> {
-    return this.records.learnerPages(courseId, batchId, { withProfiles: true });
+    return inOrderWithPrefetch(
+      ALL_BUCKETS.map((bucket) => () => this.records.learnerPages(courseId, batchId, { withProfiles: true, buckets: [bucket] })),
+      BUCKETS_AHEAD,
+    );
   }
 
-  async *activityPages(courseId: string, batchId: string, window: ActivityWindow): AsyncIterable<LearnerActivity[]> {
-    for await (const page of this.learnerPages(courseId, batchId)) {
+  activityPages(courseId: string, batchId: string, window: ActivityWindow): AsyncIterable<LearnerActivity[]> {
+    return inOrderWithPrefetch(
+      ALL_BUCKETS.map((bucket) => () => this.bucketActivity(courseId, batchId, bucket, window)),
+      BUCKETS_AHEAD,
+    );
+  }
+
+  private async *bucketActivity(
+    courseId: string,
+    batchId: string,
+    bucket: number,
+    window: ActivityWindow,
+  ): AsyncIterable<LearnerActivity[]> {
+    for await (const page of this.records.learnerPages(courseId, batchId, { withProfiles: true, buckets: [bucket] })) {
       const first = page[0]?.enrolment.userId;
       const last = page.at(-1)?.enrolment.userId;
       if (first === undefined || last === undefined) continue;
-      // A page never spans buckets (the repository reads bucket by bucket), so one range suffices.
       const sessions = await this.sessionsBetween(courseId, batchId, learnerBucket(first), first, last, window);
       yield page.map((bundle) => ({ bundle, sessions: sessions.get(bundle.enrolment.userId) ?? [] }));
     }
