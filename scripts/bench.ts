@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { outlineCourse } from '#shared/domain/course-structure';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
 import { courseProgressReport } from '#shared/reports/course-progress';
+import { csvLayout } from '#shared/reports/report-definition';
 import type { ReportView } from '#shared/usecases/read-reports';
 import { exhaustRows } from '#shared/usecases/run-exhaust';
 import { sevenZip } from '../infra/local/seven-zip.ts';
@@ -46,8 +47,7 @@ async function writerRun(count: number, out: string) {
   const started = process.hrtime.bigint();
   const { zip, stats } = streamExhaustZip({
     entryName: 'course-progress.csv',
-    header: courseProgressReport.columns(context.outline),
-    idColumns: courseProgressReport.idColumns,
+    ...csvLayout(courseProgressReport, context.outline),
     rowBatches: exhaustRows(courseProgressReport, context, syntheticLearnerPages(count)),
     password: PASSWORD,
   });

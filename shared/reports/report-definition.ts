@@ -4,7 +4,9 @@ import type { BatchRecord, LearnerBundle } from '../domain/records.ts';
 export const ReportTypes = ['course-progress', 'user-profile', 'question-set'] as const;
 export type ReportType = (typeof ReportTypes)[number];
 
-export type Cell = string | number;
+import type { Cell } from '../domain/cell.ts';
+
+export type { Cell };
 
 export type RowBuilder = (learner: LearnerBundle) => Cell[][];
 
@@ -50,3 +52,9 @@ export function isMentor(actor: Actor, { batch }: BatchContext): boolean {
 }
 
 export const COMMON_ID_COLUMNS = ['Collection Id', 'Batch Id', 'User UUID'] as const;
+
+/** The file's header and the positions of its id columns, for the CSV writer. */
+export function csvLayout(definition: ReportDefinition, outline: CourseOutline): { header: string[]; idColumns: Set<number> } {
+  const header = definition.columns(outline);
+  return { header, idColumns: new Set(header.flatMap((name, i) => (definition.idColumns.has(name) ? [i] : []))) };
+}

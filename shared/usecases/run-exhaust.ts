@@ -15,7 +15,7 @@ import { LEARNER_BUCKETS, planShards } from '../domain/shards.ts';
 import { readAhead } from '../exhaust/read-ahead.ts';
 import { streamCsvPart, streamExhaustZip, zipCsvParts } from '../exhaust/write-exhaust.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
-import type { BatchContext, Cell, ReportDefinition } from '../reports/report-definition.ts';
+import { type BatchContext, type Cell, csvLayout, type ReportDefinition } from '../reports/report-definition.ts';
 
 /**
  * The workflow's steps. Each takes and returns small JSON (ids and counts only: execution input and
@@ -122,8 +122,7 @@ export async function writeShard(task: ShardTask, deps: Omit<AssembleDeps, 'seal
     deps.records.learnerPages(request.courseId, task.batchId, { withProfiles: definition.needsProfiles, buckets: task.buckets }),
   );
   const { csv, stats } = streamCsvPart({
-    header: definition.columns(context.outline),
-    idColumns: definition.idColumns,
+    ...csvLayout(definition, context.outline),
     rowBatches: exhaustRows(definition, context, learners),
   });
   await Promise.all([deps.store.upload(shardPartKey(request, task.batchId, task.shard), csv, 'text/csv'), stats]);
@@ -139,31 +138,29 @@ export async function assembleBatch(task: BatchTask & { parts?: ShardResult[] },
   const { request, definition, context } = await loadJob(requestId, batchId, deps);
   const password = request.sealedPassword ? await deps.sealer.open(request.sealedPassword, requestId) : undefined;
   const entryName = `${batchId}_${request.type}_${request.courseId}.csv`;
-  const header = definition.columns(context.outline);
+  const layout = csvLayout(definition, context.outline);
+  const zipSpec = { entryName, password, encryption: request.encryption };
 
   const parts = [...(task.parts ?? [])].sort((a, b) => a.shard - b.shard);
   const partKeys = parts.map((part) => shardPartKey(request, batchId, part.shard));
   const { zip, stats } =
     parts.length > 0
       ? zipCsvParts({
-          entryName,
-          header,
-          password,
+          ...zipSpec,
+          header: layout.header,
           rows: parts.reduce((sum, part) => sum + part.rows, 0),
           parts: (async function* () {
             for (const key of partKeys) yield* await deps.store.openRead(key);
           })(),
         })
       : streamExhaustZip({
-          entryName,
-          header,
-          idColumns: definition.idColumns,
+          ...zipSpec,
+          ...layout,
           rowBatches: exhaustRows(
             definition,
             context,
             readAhead(deps.records.learnerPages(request.courseId, batchId, { withProfiles: definition.needsProfiles })),
           ),
-          password,
         });
 
   const key = reportObjectKey(request, batchId);

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { outlineCourse } from '#shared/domain/course-structure';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
 import { courseProgressReport } from '#shared/reports/course-progress';
+import { csvLayout } from '#shared/reports/report-definition';
 import { exhaustRows } from '#shared/usecases/run-exhaust';
 import { benchBatch, benchCourse, syntheticLearnerPages } from '../../infra/local/synthetic-batch.ts';
 
@@ -19,8 +20,7 @@ const sampler = setInterval(() => {
 }, 20);
 const { zip, stats } = streamExhaustZip({
   entryName: 'large.csv',
-  header: courseProgressReport.columns(context.outline),
-  idColumns: courseProgressReport.idColumns,
+  ...csvLayout(courseProgressReport, context.outline),
   rowBatches: exhaustRows(courseProgressReport, context, syntheticLearnerPages(learners)),
   password: 'Memory2026',
 });

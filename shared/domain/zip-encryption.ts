@@ -1,0 +1,8 @@
+/**
+ * ZIP encryption a requester may choose for a password-protected exhaust. AES-256 (WinZip AE) is
+ * strong but needs 7-Zip, WinZip, Keka or The Unarchiver; ZipCrypto also opens in Windows Explorer
+ * and Info-ZIP `unzip`, with no extra tool, but is cryptographically weak (known-plaintext attacks).
+ */
+export const ZipEncryptions = ['aes256', 'zipcrypto'] as const;
+export type ZipEncryption = (typeof ZipEncryptions)[number];
+export const DEFAULT_ZIP_ENCRYPTION: ZipEncryption = 'aes256';
