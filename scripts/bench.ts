@@ -9,7 +9,6 @@ import { parseArgs } from 'node:util';
 import { outlineCourse } from '#shared/domain/course-structure';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
 import { courseProgressReport } from '#shared/reports/course-progress';
-import { csvLayout } from '#shared/reports/report-definition';
 import type { ReportView } from '#shared/usecases/read-reports';
 import { exhaustRows } from '#shared/usecases/run-exhaust';
 import { sevenZip } from '../infra/local/seven-zip.ts';
@@ -44,11 +43,13 @@ const { values } = parseArgs({
 /** Child mode: one writer run, figures as JSON on stdout. */
 async function writerRun(count: number, out: string) {
   const context = { outline: outlineCourse(course), batch };
+  const layout = courseProgressReport.layout(context);
   const started = process.hrtime.bigint();
   const { zip, stats } = streamExhaustZip({
     entryName: 'course-progress.csv',
-    ...csvLayout(courseProgressReport, context.outline),
-    rowBatches: exhaustRows(courseProgressReport, context, syntheticLearnerPages(count)),
+    header: layout.header,
+    idColumns: layout.idColumns,
+    rowBatches: exhaustRows(layout, context.batch.org, syntheticLearnerPages(count)),
     password: PASSWORD,
   });
   await pipeline(zip, createWriteStream(out));

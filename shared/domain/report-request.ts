@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ReportType } from '../reports/report-definition.ts';
 import { InvalidTransitionError } from './errors.ts';
+import type { ReportType } from './report-types.ts';
 import type { ZipEncryption } from './zip-encryption.ts';
 
 export type RequestStatus = 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAILED';

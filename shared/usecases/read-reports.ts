@@ -11,9 +11,9 @@ import {
   type VisibleStatus,
   visibleStatus,
 } from '../domain/report-request.ts';
+import type { Actor, ReportType } from '../domain/report-types.ts';
 import type { ZipEncryption } from '../domain/zip-encryption.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
-import type { Actor, ReportType } from '../reports/report-definition.ts';
 
 /** Sunbird re-signs links on every read with a 30-minute expiry; so do we. */
 export const LINK_EXPIRY_SECONDS = 30 * 60;

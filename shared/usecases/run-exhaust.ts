@@ -1,3 +1,4 @@
+import type { Cell } from '../domain/cell.ts';
 import { outlineCourse } from '../domain/course-structure.ts';
 import { ExhaustFailedError, InvalidTransitionError } from '../domain/errors.ts';
 import { requesterMessage, type StepFailure } from '../domain/failure-message.ts';
@@ -15,7 +16,8 @@ import { LEARNER_BUCKETS, planShards } from '../domain/shards.ts';
 import { readAhead } from '../exhaust/read-ahead.ts';
 import { streamCsvPart, streamExhaustZip, zipCsvParts } from '../exhaust/write-exhaust.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
-import { type BatchContext, type Cell, csvLayout, type ReportDefinition } from '../reports/report-definition.ts';
+import type { FileLayout } from '../reports/columns.ts';
+import type { BatchContext, ReportDefinition } from '../reports/report-definition.ts';
 
 /**
  * The workflow's steps. Each takes and returns small JSON (ids and counts only: execution input and
@@ -121,9 +123,11 @@ export async function writeShard(task: ShardTask, deps: Omit<AssembleDeps, 'seal
   const learners = readAhead(
     deps.records.learnerPages(request.courseId, task.batchId, { withProfiles: definition.needsProfiles, buckets: task.buckets }),
   );
+  const layout = definition.layout(context);
   const { csv, stats } = streamCsvPart({
-    ...csvLayout(definition, context.outline),
-    rowBatches: exhaustRows(definition, context, learners),
+    header: layout.header,
+    idColumns: layout.idColumns,
+    rowBatches: exhaustRows(layout, context.batch.org, learners),
   });
   await Promise.all([deps.store.upload(shardPartKey(request, task.batchId, task.shard), csv, 'text/csv'), stats]);
   return { shard: task.shard, rows: (await stats).rows };
@@ -138,7 +142,7 @@ export async function assembleBatch(task: BatchTask & { parts?: ShardResult[] },
   const { request, definition, context } = await loadJob(requestId, batchId, deps);
   const password = request.sealedPassword ? await deps.sealer.open(request.sealedPassword, requestId) : undefined;
   const entryName = `${batchId}_${request.type}_${request.courseId}.csv`;
-  const layout = csvLayout(definition, context.outline);
+  const layout = definition.layout(context);
   const zipSpec = { entryName, password, encryption: request.encryption };
 
   const parts = [...(task.parts ?? [])].sort((a, b) => a.shard - b.shard);
@@ -155,10 +159,11 @@ export async function assembleBatch(task: BatchTask & { parts?: ShardResult[] },
         })
       : streamExhaustZip({
           ...zipSpec,
-          ...layout,
+          header: layout.header,
+          idColumns: layout.idColumns,
           rowBatches: exhaustRows(
-            definition,
-            context,
+            layout,
+            context.batch.org,
             readAhead(deps.records.learnerPages(request.courseId, batchId, { withProfiles: definition.needsProfiles })),
           ),
         });
@@ -181,18 +186,16 @@ export async function assembleBatch(task: BatchTask & { parts?: ShardResult[] },
 
 /** A report's rows for pages of learners: one batch of rows per page. */
 export async function* exhaustRows(
-  definition: ReportDefinition,
-  context: BatchContext,
+  layout: FileLayout,
+  org: string,
   pages: AsyncIterable<LearnerBundle[]> | Iterable<LearnerBundle[]>,
 ): AsyncIterable<Cell[][]> {
-  const org = context.batch.org;
-  const rowsOf = definition.rowBuilder(context);
   for await (const page of pages) {
     const rows: Cell[][] = [];
     for (const learner of page) {
       // A profile of another organisation never reaches a file, whatever the records say.
       const own = learner.profile === undefined || learner.profile.org === org ? learner : { ...learner, profile: undefined };
-      const learnerRows = rowsOf(own);
+      const learnerRows = layout.rows(own);
       for (let r = 0; r < learnerRows.length; r += 1) rows.push(learnerRows[r] as Cell[]);
     }
     yield rows;

@@ -13,9 +13,9 @@ import {
   type ReportRequest,
   START_GRACE_MS,
 } from '../domain/report-request.ts';
+import { type Actor, ReportTypes } from '../domain/report-types.ts';
 import { DEFAULT_ZIP_ENCRYPTION, ZipEncryptions } from '../domain/zip-encryption.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
-import { type Actor, ReportTypes } from '../reports/report-definition.ts';
 
 /** Longest a request may hold its dedupe lock: the workflow's own timeout. */
 export const LOCK_TTL_MS = 2 * 60 * 60 * 1000;

@@ -89,5 +89,6 @@ describe('huge batches split into shards', () => {
       );
       expect(leftovers.every((outcome) => outcome.status === 'rejected')).toBe(true);
     },
+    180_000,
   );
 });

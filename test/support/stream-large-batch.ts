@@ -3,7 +3,6 @@ import { pipeline } from 'node:stream/promises';
 import { outlineCourse } from '#shared/domain/course-structure';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
 import { courseProgressReport } from '#shared/reports/course-progress';
-import { csvLayout } from '#shared/reports/report-definition';
 import { exhaustRows } from '#shared/usecases/run-exhaust';
 import { benchBatch, benchCourse, syntheticLearnerPages } from '../../infra/local/synthetic-batch.ts';
 
@@ -14,14 +13,16 @@ import { benchBatch, benchCourse, syntheticLearnerPages } from '../../infra/loca
 const learners = Number(process.argv[2]);
 const out = process.argv[3] as string;
 const context = { outline: outlineCourse(benchCourse), batch: benchBatch };
+const layout = courseProgressReport.layout(context);
 let peakHeap = 0;
 const sampler = setInterval(() => {
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 }, 20);
 const { zip, stats } = streamExhaustZip({
   entryName: 'large.csv',
-  ...csvLayout(courseProgressReport, context.outline),
-  rowBatches: exhaustRows(courseProgressReport, context, syntheticLearnerPages(learners)),
+  header: layout.header,
+  idColumns: layout.idColumns,
+  rowBatches: exhaustRows(layout, context.batch.org, syntheticLearnerPages(learners)),
   password: 'Memory2026',
 });
 await pipeline(zip, createWriteStream(out));

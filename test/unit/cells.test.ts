@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { excelSafeId, neutraliseFormula, readId } from '#shared/exhaust/cells';
-import { decodeList, encodeList } from '#shared/exhaust/list-encoding';
+import { decodeList, encodeList } from '#shared/reports/list-encoding';
 
 describe('CSV cells for humans', () => {
   it.each(['=1+1', '+cmd', '-2+3', '@SUM(A1)', '\tx', '\rx'])('neutralises a cell starting like a formula: %j', (value) => {
