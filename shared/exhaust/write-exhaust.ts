@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import type { Cell } from '../domain/cell.ts';
-import type { ZipEncryption } from '../domain/zip-encryption.ts';
+import { ExhaustFailedError } from '../domain/errors.ts';
+import { ZIPCRYPTO_MAX_CSV_BYTES, type ZipEncryption } from '../domain/zip-encryption.ts';
 import { CsvLines } from './csv-lines.ts';
 import { Rechunker } from './rechunk.ts';
 import { createZipArchive } from './zip-archive.ts';
@@ -14,6 +15,8 @@ export interface CsvSpec {
   idColumns: ReadonlySet<number>;
   /** Rows in batches (a page of learners' rows each), so each hand-over is a page, not a row. */
   rowBatches: RowBatches;
+  /** Fails the file, with a message saying why, once the CSV grows past this. */
+  maxCsvBytes?: number;
 }
 
 export interface ZipSpec {
@@ -48,6 +51,8 @@ export interface ExhaustZipStream {
   stats: Promise<ExhaustFileStats>;
 }
 
+const TOO_BIG_FOR_ZIPCRYPTO = 'The report is over 4 GiB, more than a ZipCrypto ZIP holds; ask for AES-256 encryption instead';
+
 /** Encodes row batches as CSV in 128 KiB chunks (csv-stringify, a page per call), counting as it goes. */
 async function* csvChunks(spec: CsvSpec, counts: CsvStats, withHeader: boolean): AsyncGenerator<Buffer> {
   const lines = new CsvLines(spec.header, spec.idColumns);
@@ -55,6 +60,11 @@ async function* csvChunks(spec: CsvSpec, counts: CsvStats, withHeader: boolean):
   const emit = function* (text: string) {
     for (const chunk of chunker.add(text)) {
       counts.csvBytes += chunk.length;
+      if (spec.maxCsvBytes !== undefined && counts.csvBytes > spec.maxCsvBytes) {
+        throw new ExhaustFailedError(
+          'The report is over 4 GiB, more than a ZipCrypto ZIP holds; ask for AES-256 encryption instead',
+        );
+      }
       yield chunk;
     }
   };
@@ -120,7 +130,8 @@ const byteStream = (chunks: AsyncIterable<Buffer>) => Readable.from(chunks, { ob
  */
 export function streamExhaustZip(spec: ExhaustFileSpec): ExhaustZipStream {
   const counts: CsvStats = { rows: 0, csvBytes: 0 };
-  return zipMeasured(byteStream(csvChunks(spec, counts, true)), spec, counts);
+  const maxCsvBytes = spec.password !== undefined && spec.encryption === 'zipcrypto' ? ZIPCRYPTO_MAX_CSV_BYTES : spec.maxCsvBytes;
+  return zipMeasured(byteStream(csvChunks({ ...spec, maxCsvBytes }, counts, true)), spec, counts);
 }
 
 /**
@@ -142,8 +153,10 @@ export function zipCsvParts(spec: ZipSpec & { header: string[]; parts: AsyncIter
     const head = Buffer.from(new CsvLines(spec.header, new Set()).headerLine(), 'utf8');
     counts.csvBytes += head.length;
     yield head;
+    const limit = spec.password !== undefined && spec.encryption === 'zipcrypto' ? ZIPCRYPTO_MAX_CSV_BYTES : undefined;
     for await (const chunk of spec.parts) {
       counts.csvBytes += chunk.length;
+      if (limit !== undefined && counts.csvBytes > limit) throw new ExhaustFailedError(TOO_BIG_FOR_ZIPCRYPTO);
       yield chunk;
     }
   }

@@ -42,6 +42,14 @@ export const questionSetReport: ReportDefinition = {
 
   mayRequest: (actor, context) => isCreator(actor, context) || isMentor(actor, context),
 
+  // A row of ~300 bytes per question answered, assuming two attempts at every question set.
+  csvBytesPerLearner: (outline) =>
+    600 *
+    Math.max(
+      1,
+      outline.assessments.reduce((n, a) => n + (a.questions?.length ?? 0), 0),
+    ),
+
   layout(context) {
     const { outline } = context;
     const assessments = new Map<string, AssessmentNode>(outline.assessments.map((a) => [a.id, a]));

@@ -24,6 +24,8 @@ export interface ReportDefinition {
    * columns of the course's modules and assessments) and returns the file's layout.
    */
   layout(context: BatchContext): FileLayout;
+  /** A rough size of one learner's CSV rows, for Plan to refuse files a format cannot hold. */
+  csvBytesPerLearner(outline: CourseOutline): number;
 }
 
 export function isCreator(actor: Actor, { outline, batch }: BatchContext): boolean {

@@ -24,6 +24,8 @@ export const userProfileReport: ReportDefinition = {
 
   mayRequest: (actor, context) => isCreator(actor, context),
 
+  csvBytesPerLearner: () => 320,
+
   layout(context) {
     const [collectionId, collectionName, batchId, batchName, userUuid] = commonColumns(context) as [
       Column<LearnerRow>,
