@@ -7,8 +7,9 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { outlineCourse } from '#shared/domain/course-structure';
+import { type ReportType, ReportTypes } from '#shared/domain/report-types';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
-import { courseProgressReport } from '#shared/reports/course-progress';
+import { reportDefinition } from '#shared/reports/catalogue';
 import type { ReportView } from '#shared/usecases/read-reports';
 import { exhaustRows } from '#shared/usecases/run-exhaust';
 import { sevenZip } from '../infra/local/seven-zip.ts';
@@ -18,37 +19,46 @@ import { WRITER_NODE_OPTIONS } from '../infra/writer-sizing.ts';
 
 /**
  * `npm run bench`: prints figures, asserts nothing.
- *  1. The course progress exhaust writer (learners → rows → CSV → AES-256 ZIP → file) for
- *     N = 10k, 100k, 1M synthetic enrolments, each run in its own process so peak RSS is its own,
- *     with the heap limit the writer functions have on AWS (infra/writer-sizing.ts);
- *     the median of five runs is printed.
+ *  1. Each report's exhaust writer (learners → rows → csv-stringify → archiver-zip-encrypted AES-256
+ *     → file) for N synthetic learners, each run in its own process so peak RSS is its own, with the
+ *     heap limit the writer functions have on AWS (infra/writer-sizing.ts); the median of --runs.
  *  2. 7-Zip (`7z a -tzip -mem=AES256 -mx=5 -mmt=1`) on the very CSV the writer produced.
- *  3. A 10k-learner batch end to end on the local stack: POST → SUCCESS → downloaded file.
- * Options: --sizes 10000,100000 (default 10000,100000,1000000), --no-e2e.
+ *  3. DynamoDB reads of a seeded batch per report, one at a time (as before issue 8) and in parallel:
+ *     requests and sequential round trips per 1,000 learners, counted by a client middleware that
+ *     also adds --latency-ms to each request, as a stand-in for the network on AWS.
+ *  4. A 10k-learner batch end to end on the local stack: POST → SUCCESS → downloaded file.
+ * Options: --sizes 10000,100000,1000000, --qs-sizes (question set, 10 rows per learner),
+ * --reports, --runs 1, --read-learners 2000, --latency-ms 10, --no-e2e, --no-reads.
  * 7-Zip is the system's `7z` when installed, else the 7za of the `7zip-bin` dev dependency.
  */
 const PASSWORD = 'Bench2026pw';
-const RUNS = 5;
 const workDir = resolve(PROJECT_ROOT, '.bench');
 
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,100000,1000000' },
-    e2e: { type: 'boolean', default: true },
+    'qs-sizes': { type: 'string', default: '10000,100000' },
+    reports: { type: 'string', default: ReportTypes.join(',') },
+    runs: { type: 'string', default: '1' },
+    'read-learners': { type: 'string', default: '2000' },
+    'latency-ms': { type: 'string', default: '10' },
     'no-e2e': { type: 'boolean', default: false },
+    'no-reads': { type: 'boolean', default: false },
     writer: { type: 'string' },
+    report: { type: 'string' },
   },
 });
 
 /** Child mode: one writer run, figures as JSON on stdout. */
-async function writerRun(count: number, out: string) {
+async function writerRun(type: ReportType, count: number, out: string) {
   const context = { outline: outlineCourse(course), batch };
+  const layout = reportDefinition(type).layout(context);
   const started = process.hrtime.bigint();
   const { zip, stats } = streamExhaustZip({
-    entryName: 'course-progress.csv',
-    header: courseProgressReport.columns(context.outline),
-    idColumns: courseProgressReport.idColumns,
-    rowBatches: exhaustRows(courseProgressReport, context, syntheticLearnerPages(count)),
+    entryName: `${type}.csv`,
+    header: layout.header,
+    idColumns: layout.idColumns,
+    rowBatches: exhaustRows(layout, context.batch.org, syntheticLearnerPages(count, { responses: type !== 'course-progress' })),
     password: PASSWORD,
   });
   await pipeline(zip, createWriteStream(out));
@@ -65,10 +75,18 @@ async function timeSevenZip(csvPath: string): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-async function childFigures(count: number, out: string) {
+async function childFigures(type: ReportType, count: number, out: string) {
   return new Promise<{ rows: number; csvBytes: number; bytes: number; seconds: number; peakRssMB: number }>((ok, fail) => {
     // The writer runs as it does in the WriteShard and AssembleBatch functions: same heap limit.
-    const args = [WRITER_NODE_OPTIONS, ...process.execArgv, new URL(import.meta.url).pathname, '--writer', String(count)];
+    const args = [
+      WRITER_NODE_OPTIONS,
+      ...process.execArgv,
+      new URL(import.meta.url).pathname,
+      '--writer',
+      String(count),
+      '--report',
+      type,
+    ];
     const child = spawn(process.execPath, args, {
       env: { ...process.env, BENCH_OUT: out },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -79,6 +97,85 @@ async function childFigures(count: number, out: string) {
     });
     child.on('exit', (code) => (code === 0 ? ok(JSON.parse(text)) : fail(new Error(`writer run exited ${code}`))));
   });
+}
+
+/** Requests seen by a client, with when each started and ended. */
+interface RequestLog {
+  spans: { start: number; end: number }[];
+}
+
+/**
+ * The longest run of requests that happened strictly one after another (each starting after the
+ * previous ended): the round trips a reader waits for in sequence. Greedy by earliest end is exact.
+ */
+function sequentialRoundTrips(log: RequestLog): number {
+  let count = 0;
+  let freeAt = -Infinity;
+  for (const span of [...log.spans].sort((a, b) => a.end - b.end)) {
+    if (span.start >= freeAt) {
+      count += 1;
+      freeAt = span.end;
+    }
+  }
+  return count;
+}
+
+async function readsBench(learners: number, latencyMs: number) {
+  const { startLocalStack } = await import('../infra/local/local-stack.ts');
+  const { seedDemoData } = await import('../infra/local/seed.ts');
+  const { DEMO } = await import('../infra/local/demo-data.ts');
+  const { createDocumentClient } = await import('#shared/adapters/aws-clients');
+  const { DynamoRecordsRepository, PARALLEL_READS, SEQUENTIAL_READS } = await import(
+    '#shared/adapters/dynamo-records-repository'
+  );
+  const stack = await startLocalStack();
+  const table = stack.env.RECORDS_TABLE as string;
+  try {
+    // The demo puts 7 of every 8 learners in the live batch.
+    await seedDemoData(new DynamoRecordsRepository(table), Math.ceil((learners * 8) / 7));
+    const lines = [
+      `| report | reads | learners | requests / 1,000 learners | sequential round trips / 1,000 learners | seconds (with ${latencyMs} ms per request) |`,
+      '| --- | --- | ---: | ---: | ---: | ---: |',
+    ];
+    for (const type of ReportTypes) {
+      for (const [label, reads] of [
+        ['one at a time (before)', SEQUENTIAL_READS],
+        ['parallel (after)', PARALLEL_READS],
+      ] as const) {
+        const log: RequestLog = { spans: [] };
+        const db = createDocumentClient();
+        db.middlewareStack.add(
+          (next) => async (args) => {
+            const start = performance.now();
+            await new Promise((resolve) => setTimeout(resolve, latencyMs));
+            try {
+              return await next(args);
+            } finally {
+              log.spans.push({ start, end: performance.now() });
+            }
+          },
+          { step: 'finalizeRequest', name: 'benchRequestLog' },
+        );
+        const repository = new DynamoRecordsRepository(table, db, undefined, reads);
+        const started = performance.now();
+        let read = 0;
+        for await (const page of repository.learnerPages(DEMO.courseId, DEMO.batches.live, {
+          withProfiles: reportDefinition(type).needsProfiles,
+        }))
+          read += page.length;
+        const seconds = (performance.now() - started) / 1000;
+        const per1000 = (n: number) => ((n * 1000) / read).toFixed(1);
+        lines.push(
+          `| ${type} | ${label} | ${read.toLocaleString('en')} | ${per1000(log.spans.length)} | ${per1000(sequentialRoundTrips(log))} | ${seconds.toFixed(2)} |`,
+        );
+        console.log(lines.at(-1));
+        db.destroy();
+      }
+    }
+    return lines;
+  } finally {
+    await stack.stop();
+  }
 }
 
 async function endToEnd(learners: number) {
@@ -125,40 +222,50 @@ async function endToEnd(learners: number) {
 }
 
 async function main() {
-  if (values.writer) return writerRun(Number(values.writer), process.env.BENCH_OUT as string);
+  if (values.writer) return writerRun(values.report as ReportType, Number(values.writer), process.env.BENCH_OUT as string);
   mkdirSync(workDir, { recursive: true });
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
     `Course Exhaust benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpu}\n`,
   );
+  const runs = Number(values.runs);
   const table = [
-    '| learners | rows/s | CSV MB/s | CSV MB | ZIP MB | peak RSS MB | ours s | 7-Zip s | ours ÷ 7-Zip |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| report | learners | rows | rows/s | CSV MB/s | CSV MB | ZIP MB | peak RSS MB | ours s | 7-Zip s | ours ÷ 7-Zip |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const size of values.sizes.split(',').map(Number)) {
-    const zipPath = join(workDir, `writer-${size}.zip`);
-    // Runs vary by ±15% on a shared 2-core machine: report the median of five (peak RSS: the highest).
-    const runs = [];
-    for (let r = 0; r < RUNS; r += 1) runs.push(await childFigures(size, zipPath));
-    runs.sort((a, b) => a.seconds - b.seconds);
-    const ours = {
-      ...(runs[Math.floor(RUNS / 2)] as (typeof runs)[number]),
-      peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
-    };
-    const csvPath = join(workDir, `writer-${size}.csv`);
-    const { stdout } = await sevenZip(['x', '-so', `-p${PASSWORD}`, zipPath], { maxBuffer: 4 * 1024 ** 3 });
-    writeFileSync(csvPath, stdout);
-    if (statSync(csvPath).size !== ours.csvBytes) throw new Error('the CSV in the ZIP differs in size from what was written');
-    const sevenZipSeconds = await timeSevenZip(csvPath);
-    const mb = (n: number) => n / 1024 / 1024;
-    table.push(
-      `| ${size.toLocaleString('en')} | ${Math.round(ours.rows / ours.seconds).toLocaleString('en')} | ${(mb(ours.csvBytes) / ours.seconds).toFixed(1)} | ${mb(ours.csvBytes).toFixed(1)} | ${mb(ours.bytes).toFixed(1)} | ${ours.peakRssMB.toFixed(0)} | ${ours.seconds.toFixed(2)} | ${sevenZipSeconds.toFixed(2)} | ${(ours.seconds / sevenZipSeconds).toFixed(2)} |`,
-    );
-    console.log(table.at(-1));
-    rmSync(csvPath, { force: true });
+  for (const type of values.reports.split(',') as ReportType[]) {
+    const sizes = (type === 'question-set' ? values['qs-sizes'] : values.sizes).split(',').map(Number);
+    for (const size of sizes) {
+      const zipPath = join(workDir, `writer-${type}-${size}.zip`);
+      // Runs vary on a shared 2-core machine: the median of --runs (peak RSS: the highest).
+      const results = [];
+      for (let r = 0; r < runs; r += 1) results.push(await childFigures(type, size, zipPath));
+      results.sort((a, b) => a.seconds - b.seconds);
+      const ours = {
+        ...(results[Math.floor(runs / 2)] as (typeof results)[number]),
+        peakRssMB: Math.max(...results.map((r) => r.peakRssMB)),
+      };
+      const csvPath = join(workDir, `writer-${type}-${size}.csv`);
+      const { stdout } = await sevenZip(['x', '-so', `-p${PASSWORD}`, zipPath], { maxBuffer: 4 * 1024 ** 3 });
+      writeFileSync(csvPath, stdout);
+      if (statSync(csvPath).size !== ours.csvBytes) throw new Error('the CSV in the ZIP differs in size from what was written');
+      const sevenZipSeconds = await timeSevenZip(csvPath);
+      const mb = (n: number) => n / 1024 / 1024;
+      table.push(
+        `| ${type} | ${size.toLocaleString('en')} | ${ours.rows.toLocaleString('en')} | ${Math.round(ours.rows / ours.seconds).toLocaleString('en')} | ${(mb(ours.csvBytes) / ours.seconds).toFixed(1)} | ${mb(ours.csvBytes).toFixed(1)} | ${mb(ours.bytes).toFixed(1)} | ${ours.peakRssMB.toFixed(0)} | ${ours.seconds.toFixed(2)} | ${sevenZipSeconds.toFixed(2)} | ${(ours.seconds / sevenZipSeconds).toFixed(2)} |`,
+      );
+      console.log(table.at(-1));
+      rmSync(csvPath, { force: true });
+      rmSync(zipPath, { force: true });
+      rmSync(`${csvPath}.7z.zip`, { force: true });
+    }
   }
   console.log(`\n${table.join('\n')}\n`);
-  if (values.e2e && !values['no-e2e']) {
+  if (!values['no-reads']) {
+    const reads = await readsBench(Number(values['read-learners']), Number(values['latency-ms']));
+    console.log(`\n${reads.join('\n')}\n`);
+  }
+  if (!values['no-e2e']) {
     const e2e = await endToEnd(10_000);
     console.log(
       `End to end on the local stack: ${e2e.rows.toLocaleString('en')}-learner batch, POST → SUCCESS → downloaded ` +

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 }
 import type { z } from 'zod';
 import { logger } from '#shared/adapters/observability';
 import { DomainError, DuplicateRequestError, ForbiddenError, NotFoundError, ValidationError } from '#shared/domain/errors';
-import type { Actor } from '#shared/reports/report-definition';
+import type { Actor } from '#shared/domain/report-types';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyResultV2;

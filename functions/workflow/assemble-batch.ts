@@ -1,10 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
 import { logger, metrics } from '#shared/adapters/observability';
 import { passwordSealerFromEnv } from '#shared/adapters/password-sealers';
 import { assembleBatch } from '#shared/usecases/run-exhaust';
 import { clock, recordsFromEnv, reportStoreFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
-import { BatchTaskInput } from './step-inputs.ts';
+import { AssembleBatchInput } from './step-inputs.ts';
 
 const deps = {
   records: recordsFromEnv(),
@@ -13,14 +12,10 @@ const deps = {
   sealer: passwordSealerFromEnv(),
   clock,
 };
-const Input = BatchTaskInput.extend({
-  /** Present when the batch was sharded: the parts WriteShard wrote. */
-  parts: z.array(z.object({ shard: z.number().int().nonnegative(), rows: z.number().int().nonnegative() })).optional(),
-});
 
 /** Workflow step AssembleBatch: stream one batch's exhaust (or its shards' parts) into its ZIP in S3. */
 export const handler = async (event: unknown) => {
-  const input = Input.parse(event);
+  const input = AssembleBatchInput.parse(event);
   const started = Date.now();
   const result = await assembleBatch(input, deps);
   logger.info('Batch assembled', {
@@ -29,7 +24,7 @@ export const handler = async (event: unknown) => {
     rows: result.rows,
     ms: Date.now() - started,
   });
-  metrics.addMetric('RowsWritten', MetricUnit.Count, result.rows ?? 0);
+  metrics.addMetric('RowsWritten', MetricUnit.Count, result.rows);
   metrics.addMetric('BatchAssemblyTime', MetricUnit.Milliseconds, Date.now() - started);
   metrics.publishStoredMetrics();
   return result;

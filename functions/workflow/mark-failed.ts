@@ -1,19 +1,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
 import { logger, metrics } from '#shared/adapters/observability';
 import { markExhaustFailed } from '#shared/usecases/run-exhaust';
 import { clock, requestsFromEnv } from '../commons/adapters-from-env.ts';
-import { StepFailureInput } from './step-inputs.ts';
+import { MarkFailedInput } from './step-inputs.ts';
 
 const requests = requestsFromEnv();
-const Input = z.object({
-  requestId: z.string().min(1),
-  error: StepFailureInput.optional(),
-});
 
 /** Workflow step MarkFailed (the Catch): the request ends FAILED with a readable message. */
 export const handler = async (event: unknown) => {
-  const input = Input.parse(event);
+  const input = MarkFailedInput.parse(event);
   // The Cause may hold a raw error message: log only its type.
   logger.warn('Report failed', { reportRequestId: input.requestId, errorType: input.error?.Error });
   const outcome = await markExhaustFailed(input, { requests, clock });

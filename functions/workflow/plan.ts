@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { logger } from '#shared/adapters/observability';
 import { requireNumberEnv } from '#shared/config';
 import { planExhaust } from '#shared/usecases/run-exhaust';
 import { clock, recordsFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
+import { PlanInput } from './step-inputs.ts';
 
 const deps = {
   requests: requestsFromEnv(),
@@ -10,11 +10,10 @@ const deps = {
   clock,
   learnersPerShard: requireNumberEnv('LEARNERS_PER_SHARD'),
 };
-const Input = z.object({ requestId: z.string().min(1) });
 
 /** Workflow step Plan: mark the request PROCESSING and list its batches (and shards) for the Map. */
 export const handler = async (event: unknown) => {
-  const input = Input.parse(event);
+  const input = PlanInput.parse(event);
   const plan = await planExhaust(input, deps);
   logger.info('Planned exhaust', {
     reportRequestId: input.requestId,

@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { logger } from '#shared/adapters/observability';
 import { writeShard } from '#shared/usecases/run-exhaust';
 import { clock, recordsFromEnv, reportStoreFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
-import { BatchTaskInput } from './step-inputs.ts';
+import { WriteShardInput } from './step-inputs.ts';
 
 const deps = {
   records: recordsFromEnv(),
@@ -10,14 +9,10 @@ const deps = {
   store: reportStoreFromEnv(),
   clock,
 };
-const Input = BatchTaskInput.extend({
-  shard: z.number().int().nonnegative(),
-  buckets: z.array(z.number().int().nonnegative()).min(1),
-});
 
 /** Workflow step WriteShard: one shard of a huge batch, as a CSV part for AssembleBatch. */
 export const handler = async (event: unknown) => {
-  const input = Input.parse(event);
+  const input = WriteShardInput.parse(event);
   const started = Date.now();
   const result = await writeShard(input, deps);
   logger.info('Shard written', {

@@ -30,7 +30,19 @@ export const benchCourse = CourseRecordSchema.parse({
             },
           ]
         : []),
-      { type: 'assessment', id: `a${m}`, name: `Assessment ${m}`, maxScore: 10 },
+      {
+        type: 'assessment',
+        id: `a${m}`,
+        name: `Assessment ${m}`,
+        maxScore: 10,
+        questions: [1, 2].map((q) => ({
+          id: `q${m}-${q}`,
+          type: 'mcq',
+          title: `Question ${q} of assessment ${m}`,
+          maxScore: 5,
+          options: ['Paris', 'Lyon, France', 'Nice'],
+        })),
+      },
       ...(m < 3 ? [{ type: 'assessment', id: `a${m}b`, name: `Assessment ${m}b`, maxScore: 20 }] : []),
     ],
   })),
@@ -46,8 +58,12 @@ export const benchBatch = {
   mentors: [],
 };
 
-/** Pages of 100 learners, as the repository's Query + BatchGet pages would arrive. */
-export function* syntheticLearnerPages(count: number): Generator<LearnerBundle[]> {
+/**
+ * Pages of 100 learners, as the repository's Query + BatchGet pages would arrive. With
+ * `responses`, each attempt also answers its questions (the question set report's rows) and every
+ * other learner has consented (the user profile report's personal columns).
+ */
+export function* syntheticLearnerPages(count: number, options: { responses?: boolean } = {}): Generator<LearnerBundle[]> {
   let page: LearnerBundle[] = [];
   const outline = outlineCourse(benchCourse);
   const leaves = [...outline.leafIds];
@@ -76,13 +92,35 @@ export function* syntheticLearnerPages(count: number): Generator<LearnerBundle[]
         attemptId: `t${i}-${k}`,
         attemptedAt: '2026-02-10T10:00:00.000Z',
         score: (i * 7 + k) % (a.maxScore + 1),
-        responses: [],
+        responses: options.responses
+          ? (a.questions ?? []).map((q, n) => ({
+              questionId: q.id,
+              score: (i + n) % (q.maxScore + 1),
+              durationSeconds: 10 + ((i + n) % 50),
+              response: [q.options?.[(i + n) % 3] ?? ''],
+            }))
+          : [],
       })),
+      ...(options.responses && i % 2 === 0
+        ? {
+            consent: {
+              kind: 'consent' as const,
+              courseId: benchCourse.courseId,
+              batchId: benchBatch.batchId,
+              userId,
+              given: true,
+              at: '2026-02-01T10:00:00.000Z',
+            },
+          }
+        : {}),
       profile: {
         kind: 'user',
         org: 'org-bench',
         userId,
         name: `Learner ${i}`,
+        email: `learner${i}@example.org`,
+        phone: `+91 98${String(i).padStart(8, '0')}`,
+        externalId: `EXT-${i}`,
         state: states[i % states.length],
         district: `District ${i % 40}`,
         orgName: 'Department of School Education',

@@ -23,6 +23,23 @@ import type {
 import { ALL_BUCKETS, learnerBucket } from '../domain/shards.ts';
 import { clients } from './aws-clients.ts';
 import { accessItemsFor, COURSE_INDEX_KEYS } from './course-index-items.ts';
+import { orderedPrefetch, Semaphore } from './ordered-prefetch.ts';
+
+/**
+ * How many reads a report keeps in flight. On AWS each round trip costs 10–20 ms, so reading a
+ * batch's buckets and its profile BatchGets one after another spends most of a writer's time
+ * waiting. Pages are still handed over in bucket order, so files are the same either way.
+ */
+export interface ReadConcurrency {
+  /** Query pages (of up to 1 MB) that may be fetched ahead in the buckets after the one being read. */
+  pagesAhead: number;
+  /** Profile BatchGets (100 keys each) in flight at once. */
+  batchGets: number;
+}
+
+export const PARALLEL_READS: ReadConcurrency = { pagesAhead: 8, batchGets: 8 };
+/** One read at a time, bucket after bucket: how reports read before issue 8 (kept for the benchmark). */
+export const SEQUENTIAL_READS: ReadConcurrency = { pagesAhead: 0, batchGets: 1 };
 
 /**
  * LearningRecords, one table shaped by the reports' reads:
@@ -115,6 +132,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
     private readonly db: DynamoDBDocumentClient = clients.dynamo,
     /** Items per Query page; DynamoDB's 1 MB page when unset. Small pages test page boundaries. */
     private readonly pageSize?: number,
+    private readonly reads: ReadConcurrency = PARALLEL_READS,
   ) {}
 
   async getCourse(courseId: string): Promise<CourseRecord | undefined> {
@@ -132,7 +150,14 @@ export class DynamoRecordsRepository implements RecordsRepository {
     batchId: string,
     options: { withProfiles: boolean; buckets?: readonly number[] | undefined },
   ): AsyncIterable<LearnerBundle[]> {
-    for (const bucket of options.buckets ?? ALL_BUCKETS) yield* this.bucketPages(courseId, batchId, bucket, options.withProfiles);
+    // Every bucket is queried at once; pages still come out bucket by bucket, as read in order.
+    const batchGets = new Semaphore(this.reads.batchGets);
+    yield* orderedPrefetch(
+      (options.buckets ?? ALL_BUCKETS).map(
+        (bucket) => () => this.bucketPages(courseId, batchId, bucket, options.withProfiles, batchGets),
+      ),
+      { maxAhead: this.reads.pagesAhead },
+    );
   }
 
   async countEnrolments(courseId: string, batchId: string, buckets: readonly number[]): Promise<number> {
@@ -162,13 +187,10 @@ export class DynamoRecordsRepository implements RecordsRepository {
     batchId: string,
     bucket: number,
     withProfiles: boolean,
+    batchGets: Semaphore,
   ): AsyncIterable<LearnerBundle[]> {
     for await (const page of this.bundlePages(courseId, batchId, bucket)) {
-      if (!withProfiles) {
-        yield page;
-        continue;
-      }
-      for (let i = 0; i < page.length; i += BATCH_GET_LIMIT) yield await this.withProfiles(page.slice(i, i + BATCH_GET_LIMIT));
+      yield withProfiles ? await this.withProfiles(page, batchGets) : page;
     }
   }
 
@@ -203,28 +225,37 @@ export class DynamoRecordsRepository implements RecordsRepository {
     if (current) yield [current];
   }
 
-  private async withProfiles(bundles: LearnerBundle[]): Promise<LearnerBundle[]> {
-    const profiles = await this.getUsers(bundles.map((b) => b.enrolment.userId));
+  private async withProfiles(bundles: LearnerBundle[], batchGets: Semaphore): Promise<LearnerBundle[]> {
+    const profiles = await this.getUsers(
+      bundles.map((b) => b.enrolment.userId),
+      batchGets,
+    );
     return bundles.map((bundle) => ({ ...bundle, profile: profiles.get(bundle.enrolment.userId) }));
   }
 
-  async getUsers(userIds: string[]): Promise<Map<string, UserRecord>> {
+  /** Profiles by BatchGet of 100, several in flight (bounded by `batchGets`), each retried with back-off. */
+  async getUsers(userIds: string[], batchGets = new Semaphore(this.reads.batchGets)): Promise<Map<string, UserRecord>> {
     const users = new Map<string, UserRecord>();
     const unique = [...new Set(userIds)];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      let keys: Item[] | undefined = unique.slice(i, i + BATCH_GET_LIMIT).map(RECORD_KEYS.user);
-      for (let round = 0; keys && keys.length > 0; round += 1) {
-        if (round === MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept returning unprocessed keys');
-        if (round > 0) await sleep(50 * 2 ** round);
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const user = recordOf<UserRecord>(item);
-          users.set(user.userId, user);
-        }
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
-      }
-    }
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
+    await Promise.all(chunks.map((chunk) => batchGets.run(() => this.batchGetUsers(chunk, users))));
     return users;
+  }
+
+  private async batchGetUsers(userIds: string[], into: Map<string, UserRecord>): Promise<void> {
+    let keys: Item[] | undefined = userIds.map(RECORD_KEYS.user);
+    for (let round = 0; keys && keys.length > 0; round += 1) {
+      if (round === MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept returning unprocessed keys');
+      // Exponential back-off with jitter, so throttled readers do not retry in step.
+      if (round > 0) await sleep(50 * 2 ** round * (0.5 + Math.random() / 2));
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+      for (const item of out.Responses?.[this.tableName] ?? []) {
+        const user = recordOf<UserRecord>(item);
+        into.set(user.userId, user);
+      }
+      keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+    }
   }
 
   async putRecords(records: LearningRecord[]): Promise<void> {

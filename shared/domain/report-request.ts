@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ReportType } from '../reports/report-definition.ts';
 import { InvalidTransitionError } from './errors.ts';
+import type { ReportType } from './report-types.ts';
+import type { ZipEncryption } from './zip-encryption.ts';
 
 export type RequestStatus = 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAILED';
 /** What a reader sees: a finished request whose files the bucket has expired reads as EXPIRED. */
@@ -38,6 +39,8 @@ export interface ReportRequest {
   error?: string | undefined;
   /** Ciphertext of the ZIP password; never plaintext, removed when the request ends. */
   sealedPassword?: string | undefined;
+  /** How the ZIP is encrypted when there is a password (not secret); AES-256 when unset. */
+  encryption?: ZipEncryption | undefined;
   executionArn?: string | undefined;
 }
 

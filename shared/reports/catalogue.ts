@@ -1,6 +1,7 @@
+import type { ReportType } from '../domain/report-types.ts';
 import { courseProgressReport } from './course-progress.ts';
 import { questionSetReport } from './question-set.ts';
-import type { ReportDefinition, ReportType } from './report-definition.ts';
+import type { ReportDefinition } from './report-definition.ts';
 import { userProfileReport } from './user-profile.ts';
 
 const catalogue: Record<ReportType, ReportDefinition> = {

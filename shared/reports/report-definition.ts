@@ -1,18 +1,7 @@
 import type { CourseOutline } from '../domain/course-structure.ts';
-import type { BatchRecord, LearnerBundle } from '../domain/records.ts';
-
-export const ReportTypes = ['course-progress', 'user-profile', 'question-set'] as const;
-export type ReportType = (typeof ReportTypes)[number];
-
-export type Cell = string | number;
-
-export type RowBuilder = (learner: LearnerBundle) => Cell[][];
-
-/** Who is asking, as the API's JWT says. */
-export interface Actor {
-  userId: string;
-  org: string;
-}
+import type { BatchRecord, LearnerBundle, UserRecord } from '../domain/records.ts';
+import type { Actor, ReportType } from '../domain/report-types.ts';
+import type { Column, FileLayout } from './columns.ts';
 
 export interface BatchContext {
   outline: CourseOutline;
@@ -20,8 +9,8 @@ export interface BatchContext {
 }
 
 /**
- * One report type: its columns, how one learner becomes rows, and who may ask for it.
- * Row builders are pure: the workflow streams learners through them one at a time.
+ * One report type: who may ask for it, and, per batch, its columns and how one learner becomes
+ * rows. Layouts are pure: the workflow streams learners through them a page at a time.
  */
 export interface ReportDefinition {
   type: ReportType;
@@ -29,16 +18,14 @@ export interface ReportDefinition {
   passwordRequired: boolean;
   /** Whether rows need the learner's profile (a BatchGet per page of learners). */
   needsProfiles: boolean;
-  /** Columns that hold identifiers, kept exact when a spreadsheet opens the file. */
-  idColumns: ReadonlySet<string>;
   mayRequest(actor: Actor, context: BatchContext): boolean;
-  columns(outline: CourseOutline): string[];
   /**
-   * Prepares, once per batch, what every row needs (lookups by id, scoring plans), and returns the
-   * function that turns one learner into rows: an array, not a generator, because it runs once per
-   * learner of every batch.
+   * Prepares, once per batch, what every row needs (lookups by id, scoring plans, the dynamic
+   * columns of the course's modules and assessments) and returns the file's layout.
    */
-  rowBuilder(context: BatchContext): RowBuilder;
+  layout(context: BatchContext): FileLayout;
+  /** A rough size of one learner's CSV rows, for Plan to refuse files a format cannot hold. */
+  csvBytesPerLearner(outline: CourseOutline): number;
 }
 
 export function isCreator(actor: Actor, { outline, batch }: BatchContext): boolean {
@@ -49,4 +36,35 @@ export function isMentor(actor: Actor, { batch }: BatchContext): boolean {
   return batch.mentors.includes(actor.userId);
 }
 
-export const COMMON_ID_COLUMNS = ['Collection Id', 'Batch Id', 'User UUID'] as const;
+/** What every row of every report knows: whose row it is. */
+export interface LearnerRow {
+  learner: LearnerBundle;
+}
+
+/**
+ * The DIKSHA columns every report starts with: Collection Id, Collection Name, Batch Id, Batch
+ * Name, User UUID. Course and batch are the same on every row of a file.
+ */
+export function commonColumns({ outline, batch }: BatchContext): Column<LearnerRow>[] {
+  const { courseId, name: courseName } = outline.course;
+  const { batchId, name: batchName } = batch;
+  return [
+    { header: 'Collection Id', id: true, cell: () => courseId },
+    { header: 'Collection Name', cell: () => courseName },
+    { header: 'Batch Id', id: true, cell: () => batchId },
+    { header: 'Batch Name', cell: () => batchName },
+    { header: 'User UUID', id: true, cell: (row) => row.learner.enrolment.userId },
+  ];
+}
+
+/** A column showing a profile field, blank for a learner without a profile (or of another org). */
+export function profileColumn(
+  header: string,
+  field: keyof Pick<
+    UserRecord,
+    'state' | 'district' | 'orgName' | 'schoolId' | 'schoolName' | 'block' | 'cluster' | 'userType' | 'userSubType' | 'board'
+  >,
+  options: { id?: true } = {},
+): Column<LearnerRow> {
+  return { header, ...options, cell: (row) => row.learner.profile?.[field] ?? '' };
+}

@@ -1,9 +1,16 @@
-import type { ConsentRecord } from '../domain/records.ts';
-import { isCreator, type ReportDefinition } from './report-definition.ts';
+import type { ConsentRecord, UserRecord } from '../domain/records.ts';
+import { type Column, fileLayout } from './columns.ts';
+import { commonColumns, isCreator, type LearnerRow, profileColumn, type ReportDefinition } from './report-definition.ts';
 
 /** The learner consented, and has not withdrawn since: the only case PII may leave the system. */
 export function hasConsented(consent: ConsentRecord | undefined): consent is ConsentRecord {
   return consent?.given === true;
+}
+
+interface ProfileRow extends LearnerRow {
+  /** The profile, only when the learner consented: personal columns read this and nothing else. */
+  pii: UserRecord | undefined;
+  consentedAt: string | undefined;
 }
 
 /**
@@ -14,49 +21,40 @@ export const userProfileReport: ReportDefinition = {
   type: 'user-profile',
   passwordRequired: true,
   needsProfiles: true,
-  idColumns: new Set(['Collection Id', 'Batch Id', 'User UUID']),
 
   mayRequest: (actor, context) => isCreator(actor, context),
 
-  columns: () => [
-    'Collection Id',
-    'Collection Name',
-    'Batch Id',
-    'Batch Name',
-    'User UUID',
-    'User Name',
-    'State',
-    'District',
-    'Org Name',
-    'External ID',
-    'Mobile Number',
-    'Email ID',
-    'Consent Provided',
-    'Consent Provided Date',
-  ],
+  csvBytesPerLearner: () => 320,
 
-  rowBuilder:
-    ({ outline, batch }) =>
-    ({ enrolment, consent, profile }) => {
-      const consented = hasConsented(consent);
-      const pii = consented ? profile : undefined;
+  layout(context) {
+    const [collectionId, collectionName, batchId, batchName, userUuid] = commonColumns(context) as [
+      Column<LearnerRow>,
+      Column<LearnerRow>,
+      Column<LearnerRow>,
+      Column<LearnerRow>,
+      Column<LearnerRow>,
+    ];
+    const columns: Column<ProfileRow>[] = [
+      collectionId,
+      collectionName,
+      batchId,
+      batchName,
+      userUuid,
+      { header: 'User Name', cell: (row) => row.pii?.name ?? '' },
+      profileColumn('State', 'state'),
+      profileColumn('District', 'district'),
+      profileColumn('Org Name', 'orgName'),
+      { header: 'External ID', cell: (row) => row.pii?.externalId ?? '' },
+      { header: 'Mobile Number', cell: (row) => row.pii?.phone ?? '' },
+      { header: 'Email ID', cell: (row) => row.pii?.email ?? '' },
+      { header: 'Consent Provided', cell: (row) => (row.consentedAt === undefined ? 'No' : 'Yes') },
+      { header: 'Consent Provided Date', cell: (row) => row.consentedAt ?? '' },
+    ];
+    return fileLayout(columns, (learner) => {
+      const consented = hasConsented(learner.consent);
       return [
-        [
-          outline.course.courseId,
-          outline.course.name,
-          batch.batchId,
-          batch.name,
-          enrolment.userId,
-          pii?.name ?? '',
-          profile?.state ?? '',
-          profile?.district ?? '',
-          profile?.orgName ?? '',
-          pii?.externalId ?? '',
-          pii?.phone ?? '',
-          pii?.email ?? '',
-          consented ? 'Yes' : 'No',
-          consented ? consent.at : '',
-        ],
+        { learner, pii: consented ? learner.profile : undefined, consentedAt: consented ? learner.consent?.at : undefined },
       ];
-    },
+    });
+  },
 };

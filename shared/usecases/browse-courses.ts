@@ -5,8 +5,10 @@ import { outlineCourse } from '../domain/course-structure.ts';
 import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import type { Clock, RecordsRepository } from '../domain/ports.ts';
 import type { BatchRecord } from '../domain/records.ts';
+import type { Actor, ReportType } from '../domain/report-types.ts';
+import { ReportTypes } from '../domain/report-types.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
-import { type Actor, isCreator, isMentor, type ReportType, ReportTypes } from '../reports/report-definition.ts';
+import { isCreator, isMentor } from '../reports/report-definition.ts';
 
 /** At most this many courses per search answer. */
 export const SEARCH_LIMIT = 20;

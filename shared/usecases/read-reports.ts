@@ -11,8 +11,9 @@ import {
   type VisibleStatus,
   visibleStatus,
 } from '../domain/report-request.ts';
+import type { Actor, ReportType } from '../domain/report-types.ts';
+import type { ZipEncryption } from '../domain/zip-encryption.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
-import type { Actor, ReportType } from '../reports/report-definition.ts';
 
 /** Sunbird re-signs links on every read with a 30-minute expiry; so do we. */
 export const LINK_EXPIRY_SECONDS = 30 * 60;
@@ -43,6 +44,8 @@ export interface ReportView {
   updatedAt: string;
   completedAt?: string | undefined;
   error?: string | undefined;
+  /** How the files are encrypted; absent when they have no password. */
+  encryption?: ZipEncryption | undefined;
   batches: BatchView[];
 }
 
@@ -165,6 +168,7 @@ async function toView(request: ReportRequest, deps: ReadReportsDeps): Promise<Re
     createdAt: request.createdAt,
     updatedAt: request.updatedAt,
     completedAt: request.completedAt,
+    encryption: request.encryption,
     error: request.error ?? (status === 'FAILED' && request.status === 'SUBMITTED' ? NEVER_STARTED_ERROR : undefined),
     batches,
   };

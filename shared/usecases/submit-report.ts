@@ -13,8 +13,9 @@ import {
   type ReportRequest,
   START_GRACE_MS,
 } from '../domain/report-request.ts';
+import { type Actor, ReportTypes } from '../domain/report-types.ts';
+import { DEFAULT_ZIP_ENCRYPTION, ZipEncryptions } from '../domain/zip-encryption.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
-import { type Actor, ReportTypes } from '../reports/report-definition.ts';
 
 /** Longest a request may hold its dedupe lock: the workflow's own timeout. */
 export const LOCK_TTL_MS = 2 * 60 * 60 * 1000;
@@ -35,8 +36,13 @@ export const SubmitReportBody = z
       .min(1, 'name at least one batch')
       .max(MAX_BATCHES_PER_REQUEST, `Number of batches in request exceeded (at most ${MAX_BATCHES_PER_REQUEST})`),
     password: ZipPassword.optional(),
+    /** With a password: AES-256 (default) or the weak but widely readable ZipCrypto. */
+    encryption: z.enum(ZipEncryptions).optional(),
   })
   .superRefine((body, ctx) => {
+    if (body.encryption !== undefined && body.password === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['encryption'], message: 'needs a password: a ZIP without one is not encrypted' });
+    }
     if (reportDefinition(body.type).passwordRequired && body.password === undefined) {
       ctx.addIssue({ code: 'custom', path: ['password'], message: `is required for a ${body.type} report` });
     }
@@ -98,6 +104,7 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
     updatedAt: now.toISOString(),
     batches: Object.fromEntries(batchIds.map((b) => [b, { status: 'PENDING', updatedAt: now.toISOString() }])),
     sealedPassword,
+    ...(sealedPassword === undefined ? {} : { encryption: input.encryption ?? DEFAULT_ZIP_ENCRYPTION }),
   };
   try {
     await deps.requests.create(request);

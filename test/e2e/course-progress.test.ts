@@ -72,7 +72,9 @@ describe('e2e: course progress exhaust over HTTP', () => {
     expect(bytes.length).toBe(file.bytes);
 
     expect(await zipOpensWith(bytes, 'wrong-password1')).toBe(false);
-    const { name, text } = await openZip(bytes, PASSWORD);
+    const { name, text, method } = await openZip(bytes, PASSWORD);
+    expect(finished.encryption).toBe('aes256');
+    expect(method).toBe('AES-256 Deflate');
     expect(name).toBe(`${DEMO.batches.live}_course-progress_${DEMO.courseId}.csv`);
     const { header, rows } = readCsv(text);
     expect(header).toEqual([
@@ -110,6 +112,24 @@ describe('e2e: course progress exhaust over HTTP', () => {
     expect(rows).toEqual(expected);
     // The seeded formula in a school name arrives neutralised.
     expect(rows.some((row) => row[9]?.startsWith("'=HYPERLINK"))).toBe(true);
+  });
+
+  it('encrypts with ZipCrypto when asked, for mentors whose only tool is Windows Explorer or unzip', async () => {
+    const { status, body } = await submit({
+      ...live,
+      batchIds: [DEMO.batches.expired],
+      password: PASSWORD,
+      encryption: 'zipcrypto',
+    });
+    expect(status).toBe(202);
+    const ended = await service.waitForEnd(body.request.id, service.tokens.creator);
+    expect(ended.status).toBe('SUCCESS');
+    expect(ended.encryption).toBe('zipcrypto');
+    const { bytes } = await download(ended.batches[0]?.file?.url ?? '');
+    expect(await zipOpensWith(bytes, 'wrong-password1')).toBe(false);
+    const { method, text } = await openZip(bytes, PASSWORD);
+    expect(method).toBe('ZipCrypto Deflate');
+    expect(readCsv(text).rows.length).toBe(ended.batches[0]?.file?.rows);
   });
 
   it('refuses a second identical request while the first is in flight, naming it (409)', async () => {
@@ -165,6 +185,8 @@ describe('e2e: course progress exhaust over HTTP', () => {
       [{ ...live, batchIds: [] }, 400, /batchIds/],
       [{ ...live, type: 'grades' }, 400, /type/],
       [{ ...live, password: 'short' }, 400, /password/],
+      [{ ...live, encryption: 'zipcrypto' }, 400, /encryption/],
+      [{ ...live, password: PASSWORD, encryption: 'rot13' }, 400, /encryption/],
       [{ ...live, surprise: 1 }, 400, /surprise|Unrecognized/],
       [{ ...live, batchIds: Array.from({ length: 21 }, (_, i) => `b${i}`) }, 400, /Number of batches in request exceeded/],
       ['{not json', 400, /JSON/],

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { decodeList } from '#shared/exhaust/list-encoding';
+import { decodeList } from '#shared/reports/list-encoding';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { issueLocalToken } from '../../infra/local/dev-auth.ts';
 import { expectedQuestionSet, expectedUserProfile } from '../support/expected.ts';

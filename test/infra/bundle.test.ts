@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/exhaust-function.ts';
+import { openZip } from '../support/local-service.ts';
 
 const run = promisify(execFile);
 
@@ -68,6 +69,30 @@ describe('infra: bundled handlers', () => {
       `console.log((await import(${JSON.stringify(file)})).handler())`,
     ]);
     expect(stdout.trim()).toBe('ExhaustFailedError');
+  });
+
+  it('writes an encrypted ZIP from inside the bundle (archiver and its plugin are CommonJS), which 7-Zip opens', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zip-in-bundle-'));
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(
+      entry,
+      `import { streamExhaustZip } from '${process.cwd()}/shared/exhaust/write-exhaust.ts';
+export const handler = async () => {
+  const { zip } = streamExhaustZip({ entryName: 'a.csv', header: ['A'], idColumns: new Set(), rowBatches: [[['bundled']]], password: 'Secret123' });
+  const chunks = [];
+  for await (const chunk of zip) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('base64');
+};`,
+    );
+    const file = await bundle(ESM_REQUIRE_BANNER, entry);
+    const { stdout } = await run(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `process.stdout.write(await (await import(${JSON.stringify(file)})).handler())`,
+    ]);
+    const opened = await openZip(Buffer.from(stdout, 'base64'), 'Secret123');
+    expect(opened.method).toBe('AES-256 Deflate');
+    expect(opened.text).toBe('\uFEFFA\r\nbundled\r\n');
   });
 
   it('would crash without it (so the banner is what makes it work)', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import { DynamoRecordsRepository, SEQUENTIAL_READS } from '#shared/adapters/dynamo-records-repository';
 import { ValidationError } from '#shared/domain/errors';
 import type { LearnerBundle, LearningRecord } from '#shared/domain/records';
 import { LearningRecordSchema } from '#shared/domain/records';
@@ -72,6 +72,24 @@ describe('records repository against DynamoDB (dynalite)', () => {
     expect(learners.every((l) => l.profile?.userId === l.enrolment.userId)).toBe(true);
     const u001 = learners.find((l) => l.enrolment.userId === 'u001');
     expect(u001?.profile?.state).toBe('Goa');
+  });
+
+  it('gives the same learners in the same order reading all buckets at once as reading them one after another', async () => {
+    const sequential = new DynamoRecordsRepository(emulators.tables.records, emulators.db, 7, SEQUENTIAL_READS);
+    // Tiny budgets too, so lanes wait on each other and BatchGets queue behind one another.
+    const tight = new DynamoRecordsRepository(emulators.tables.records, emulators.db, 7, { pagesAhead: 2, batchGets: 2 });
+    for (const withProfiles of [false, true]) {
+      const before = await collect(sequential.learnerPages('course-1', 'batch-1', { withProfiles }));
+      const after = await collect(repository.learnerPages('course-1', 'batch-1', { withProfiles }));
+      const squeezed = await collect(tight.learnerPages('course-1', 'batch-1', { withProfiles }));
+      expect(before).toHaveLength(150);
+      expect(after).toEqual(before);
+      expect(squeezed).toEqual(before);
+    }
+    const someBuckets = { withProfiles: true, buckets: [3, 4, 5, 6] };
+    expect(await collect(repository.learnerPages('course-1', 'batch-1', someBuckets))).toEqual(
+      await collect(sequential.learnerPages('course-1', 'batch-1', someBuckets)),
+    );
   });
 
   it('keeps the latest consent by its own timestamp, whatever order events arrive in', async () => {

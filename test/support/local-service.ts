@@ -37,6 +37,7 @@ export interface ReportBody {
   id: string;
   status: VisibleStatus;
   error?: string;
+  encryption?: 'aes256' | 'zipcrypto';
   batches: {
     batchId: string;
     status: string;
@@ -85,14 +86,17 @@ export async function download(url: string): Promise<{ bytes: Buffer; dispositio
 }
 
 /** Opens a ZIP with 7-Zip (the system's, or the packaged 7za), as a mentor would, and returns the text of its one file. */
-export async function openZip(zip: Buffer, password?: string): Promise<{ name: string; text: string }> {
+export async function openZip(zip: Buffer, password?: string): Promise<{ name: string; text: string; method: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'zip-'));
   const file = join(dir, 'report.zip');
   writeFileSync(file, zip);
   const { stdout: listing } = await sevenZip(['l', '-slt', `-p${password ?? ''}`, file]);
-  const name = /^Path = (.+\.csv)$/m.exec(listing.toString('utf8'))?.[1] ?? '';
+  const text = listing.toString('utf8');
+  const name = /^Path = (.+\.csv)$/m.exec(text)?.[1] ?? '';
+  // e.g. "AES-256 Deflate", "ZipCrypto Deflate" or "Deflate": how 7-Zip sees the entry's encryption.
+  const method = /^Method = (.+)$/m.exec(text)?.[1]?.trim() ?? '';
   const { stdout } = await sevenZip(['x', '-so', `-p${password ?? ''}`, file], { maxBuffer: 512 * 1024 * 1024 });
-  return { name, text: stdout.toString('utf8') };
+  return { name, text: stdout.toString('utf8'), method };
 }
 
 export async function zipOpensWith(zip: Buffer, password: string): Promise<boolean> {

@@ -13,15 +13,16 @@ import { benchBatch, benchCourse, syntheticLearnerPages } from '../../infra/loca
 const learners = Number(process.argv[2]);
 const out = process.argv[3] as string;
 const context = { outline: outlineCourse(benchCourse), batch: benchBatch };
+const layout = courseProgressReport.layout(context);
 let peakHeap = 0;
 const sampler = setInterval(() => {
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 }, 20);
 const { zip, stats } = streamExhaustZip({
   entryName: 'large.csv',
-  header: courseProgressReport.columns(context.outline),
-  idColumns: courseProgressReport.idColumns,
-  rowBatches: exhaustRows(courseProgressReport, context, syntheticLearnerPages(learners)),
+  header: layout.header,
+  idColumns: layout.idColumns,
+  rowBatches: exhaustRows(layout, context.batch.org, syntheticLearnerPages(learners)),
   password: 'Memory2026',
 });
 await pipeline(zip, createWriteStream(out));

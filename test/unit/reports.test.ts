@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { outlineCourse } from '#shared/domain/course-structure';
 import { CourseRecordSchema, type UserRecord } from '#shared/domain/records';
-import { decodeList } from '#shared/exhaust/list-encoding';
 import { courseProgressReport } from '#shared/reports/course-progress';
+import { decodeList } from '#shared/reports/list-encoding';
 import { questionSetReport } from '#shared/reports/question-set';
 import type { BatchContext } from '#shared/reports/report-definition';
 import { userProfileReport } from '#shared/reports/user-profile';
@@ -21,11 +21,11 @@ const profile: UserRecord = {
   district: 'Mysuru',
 };
 const cellsOf = (report: typeof courseProgressReport, row: (string | number)[]) =>
-  Object.fromEntries(report.columns(context.outline).map((column, i) => [column, row[i]]));
+  Object.fromEntries(report.layout(context).header.map((column, i) => [column, row[i]]));
 
 describe('report: course progress', () => {
   it('adds module progress and assessment score columns in course order, telling same-named ones apart', () => {
-    const columns = courseProgressReport.columns(context.outline);
+    const columns = courseProgressReport.layout(context).header;
     expect(columns.slice(0, 3)).toEqual(['Collection Id', 'Collection Name', 'Batch Id']);
     expect(columns.slice(18)).toEqual([
       'Progress',
@@ -40,7 +40,7 @@ describe('report: course progress', () => {
 
   it('has no module columns for a course without modules', () => {
     const flat = CourseRecordSchema.parse({ ...course, children: [{ type: 'content', id: 'c1', name: 'Only' }] });
-    const columns = courseProgressReport.columns(outlineCourse(flat));
+    const columns = courseProgressReport.layout({ outline: outlineCourse(flat), batch }).header;
     expect(columns.at(-1)).toBe('Total Score');
   });
 
@@ -57,7 +57,7 @@ describe('report: course progress', () => {
       ],
       profile,
     };
-    const [row] = courseProgressReport.rowBuilder(context)(learner);
+    const [row] = courseProgressReport.layout(context).rows(learner);
     const cells = cellsOf(courseProgressReport, row ?? []);
     expect(cells).toMatchObject({
       'User UUID': 'u1',
@@ -89,7 +89,7 @@ describe('report: user profile', () => {
       profile,
       consent: consent && { kind: 'consent' as const, courseId: 'course-1', batchId: 'batch-1', userId: 'u1', ...consent },
     };
-    return cellsOf(userProfileReport, userProfileReport.rowBuilder(context)(learner)[0] ?? []);
+    return cellsOf(userProfileReport, userProfileReport.layout(context).rows(learner)[0] ?? []);
   };
 
   it('writes personal data of a learner who consented, with the consent date', () => {
@@ -155,7 +155,8 @@ describe('report: question set responses', () => {
       ],
     };
     const rows = questionSetReport
-      .rowBuilder(context)(learner)
+      .layout(context)
+      .rows(learner)
       .map((row) => cellsOf(questionSetReport, row));
     expect(rows.map((r) => r['Attempt ID'])).toEqual(['third', 'first', 'second']);
     expect(rows[1]).toMatchObject({

@@ -1,0 +1,58 @@
+import type { Cell } from '../../domain/cell.ts';
+import { outlineCourse } from '../../domain/course-structure.ts';
+import { ExhaustFailedError, InvalidTransitionError } from '../../domain/errors.ts';
+import type { Clock, PasswordSealer, RecordsRepository, ReportStore, RequestsRepository } from '../../domain/ports.ts';
+import type { LearnerBundle } from '../../domain/records.ts';
+import { isActive, type ReportRequest } from '../../domain/report-request.ts';
+import { reportDefinition } from '../../reports/catalogue.ts';
+import type { FileLayout } from '../../reports/columns.ts';
+import type { BatchContext, ReportDefinition } from '../../reports/report-definition.ts';
+
+/** Everything the writing steps may use; each step names the part it needs. */
+export interface ExhaustDeps {
+  records: RecordsRepository;
+  requests: RequestsRepository;
+  store: ReportStore;
+  sealer: PasswordSealer;
+  clock: Clock;
+}
+
+/** One batch of one request, loaded and checked before any row is written. */
+export interface ExhaustJob {
+  request: ReportRequest;
+  definition: ReportDefinition;
+  context: BatchContext;
+}
+
+export async function loadJob(
+  requestId: string,
+  batchId: string,
+  deps: Pick<ExhaustDeps, 'records' | 'requests'>,
+): Promise<ExhaustJob> {
+  const request = await deps.requests.get(requestId);
+  if (!request) throw new ExhaustFailedError(`Report request ${requestId} not found`);
+  if (!isActive(request.status)) throw new InvalidTransitionError(`Report request ${requestId} has already ended`);
+  const course = await deps.records.getCourse(request.courseId);
+  if (!course) throw new ExhaustFailedError(`Course ${request.courseId} no longer exists`);
+  const batch = await deps.records.getBatch(request.courseId, batchId);
+  if (!batch) throw new ExhaustFailedError(`Batch ${batchId} no longer exists`);
+  return { request, definition: reportDefinition(request.type), context: { outline: outlineCourse(course), batch } };
+}
+
+/** A report's rows for pages of learners: one batch of rows per page. */
+export async function* exhaustRows(
+  layout: FileLayout,
+  org: string,
+  pages: AsyncIterable<LearnerBundle[]> | Iterable<LearnerBundle[]>,
+): AsyncIterable<Cell[][]> {
+  for await (const page of pages) {
+    const rows: Cell[][] = [];
+    for (const learner of page) {
+      // A profile of another organisation never reaches a file, whatever the records say.
+      const own = learner.profile === undefined || learner.profile.org === org ? learner : { ...learner, profile: undefined };
+      const learnerRows = layout.rows(own);
+      for (let r = 0; r < learnerRows.length; r += 1) rows.push(learnerRows[r] as Cell[]);
+    }
+    yield rows;
+  }
+}

@@ -1,0 +1,14 @@
+import { requesterMessage } from '../../domain/failure-message.ts';
+import type { EndDeps } from './end-deps.ts';
+import type { MarkFailedInput, MarkFailedOutput } from './step-contracts.ts';
+
+/** The workflow's Catch: whatever broke, the request ends FAILED with a readable message. */
+export async function markExhaustFailed({ requestId, error }: MarkFailedInput, deps: EndDeps): Promise<MarkFailedOutput> {
+  const request = await deps.requests.get(requestId);
+  let changed = false;
+  if (request) {
+    changed = await deps.requests.finish(requestId, 'FAILED', requesterMessage(error), deps.clock.now());
+    await deps.requests.releaseLock(request.dedupeKey, requestId);
+  }
+  return { requestId, status: 'FAILED', changed };
+}
