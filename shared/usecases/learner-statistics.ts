@@ -17,8 +17,8 @@ import {
 } from '../domain/learner-stats.ts';
 import type { Clock } from '../domain/ports.ts';
 import { Id } from '../domain/records.ts';
+import type { Actor } from '../domain/report-types.ts';
 import { pageOfUsers, USER_COLUMNS, type UserRow } from '../domain/users-list.ts';
-import type { Actor } from '../reports/report-definition.ts';
 
 /**
  * The learner statistics reads: the users list, a user's statistics page and their public
