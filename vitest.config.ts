@@ -12,7 +12,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Generous: four engineers' suites share two cores here, and seeding under that load is slow.
+          hookTimeout: 180_000,
           env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
         },
       },

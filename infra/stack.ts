@@ -20,6 +20,8 @@ export interface CourseExhaustStackProps extends StackProps {
   learnersPerShard?: number;
   /** Keep tables, bucket and key when the stack is deleted (production). */
   retainData?: boolean;
+  /** An e-mail address subscribed to the alarm topic. */
+  alarmEmail?: string | undefined;
 }
 
 /** The whole service: storage, the exhaust workflow, the HTTP API and what ops watch. */
@@ -64,6 +66,7 @@ export class CourseExhaustStack extends Stack {
       stateMachine: this.workflow.stateMachine,
       functions: [...this.api.functions, ...this.workflow.functions],
       unendedExecutions: this.workflow.unendedExecutions,
+      alarmEmail: props.alarmEmail,
     });
   }
 }

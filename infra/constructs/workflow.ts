@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -35,6 +35,9 @@ export const TRANSIENT_ERRORS = [
   'TimeoutError',
   'Lambda.TooManyRequestsException',
 ];
+
+/** How often the reconcile looks for requests whose execution is gone. */
+export const RECONCILE_PERIOD = Duration.minutes(15);
 
 export const STATE_NAMES = {
   plan: 'Plan',
@@ -243,6 +246,21 @@ export class Workflow extends Construct {
           deadLetterQueue: this.unendedExecutions,
         }),
       ],
+    });
+
+    // Behind the safety net: should an execution-ended event be lost, a request whose execution
+    // is no longer running is still ended within one period.
+    const reconcileFn = new ExhaustFunction(this, 'ReconcileFn', {
+      entry: 'functions/workflow/reconcile.ts',
+      description: 'Ends report requests whose workflow execution is no longer running',
+      timeout: Duration.minutes(2),
+    }).bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
+    this.stateMachine.grantRead(reconcileFn);
+    this.functions.push(reconcileFn);
+    new Rule(this, 'ReconcileSchedule', {
+      description: 'Ends report requests whose execution is no longer running',
+      schedule: Schedule.rate(RECONCILE_PERIOD),
+      targets: [new LambdaFunction(reconcileFn, { retryAttempts: 2 })],
     });
   }
 }

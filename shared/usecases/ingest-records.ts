@@ -1,6 +1,7 @@
 import { courseExercises } from '../course-reports/exercises.ts';
 import { outlineCourse } from '../domain/course-structure.ts';
 import { type FieldIssue, ValidationError } from '../domain/errors.ts';
+import { MAX_RECORD_BYTES, MAX_RECORD_NESTING, nestingDepth, storedSize } from '../domain/limits.ts';
 import type { RecordsRepository } from '../domain/ports.ts';
 import { type BatchRecord, type CourseRecord, type LearningRecord, LearningRecordSchema } from '../domain/records.ts';
 
@@ -58,6 +59,11 @@ export async function ingestRecords(
   const positions: number[] = [];
 
   raw.forEach((item, index) => {
+    // Before the schema: its recursion on a record nested thousands deep would overflow the stack.
+    if (nestingDepth(item, MAX_RECORD_NESTING) > MAX_RECORD_NESTING) {
+      issues.push({ path: `records[${index + offset}]`, message: `nests deeper than ${MAX_RECORD_NESTING} levels` });
+      return;
+    }
     const parsed = LearningRecordSchema.safeParse(item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -69,6 +75,11 @@ export async function ingestRecords(
           message: issue.message,
         });
       }
+      return;
+    }
+    // DynamoDB refuses items over 400 KB: found here, nothing of the call is written.
+    if (storedSize(parsed.data, MAX_RECORD_BYTES) > MAX_RECORD_BYTES) {
+      issues.push({ path: `records[${index + offset}]`, message: `is larger than ${MAX_RECORD_BYTES} bytes when stored` });
       return;
     }
     valid.push(parsed.data);
@@ -155,7 +166,11 @@ export async function ingestRecords(
   }
 
   if (issues.length > 0) {
-    throw new ValidationError(`${issues.length} problem(s) in the records; nothing was written`, issues.slice(0, 50));
+    const first = issues[0] as FieldIssue;
+    throw new ValidationError(
+      `${issues.length} problem(s) in the records; nothing was written (first: ${first.path} ${first.message})`,
+      issues.slice(0, 50),
+    );
   }
   await deps.records.putRecords(valid);
   const byKind: Record<string, number> = {};

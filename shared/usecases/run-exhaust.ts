@@ -1,6 +1,7 @@
 import { outlineCourse } from '../domain/course-structure.ts';
 import { ExhaustFailedError, InvalidTransitionError } from '../domain/errors.ts';
 import { requesterMessage, type StepFailure } from '../domain/failure-message.ts';
+import { zipEntryName } from '../domain/file-names.ts';
 import type { Clock, PasswordSealer, RecordsRepository, ReportStore, RequestsRepository } from '../domain/ports.ts';
 import type { LearnerBundle } from '../domain/records.ts';
 import {
@@ -138,7 +139,7 @@ export async function assembleBatch(task: BatchTask & { parts?: ShardResult[] },
   const { requestId, batchId } = task;
   const { request, definition, context } = await loadJob(requestId, batchId, deps);
   const password = request.sealedPassword ? await deps.sealer.open(request.sealedPassword, requestId) : undefined;
-  const entryName = `${batchId}_${request.type}_${request.courseId}.csv`;
+  const entryName = zipEntryName(batchId, request.type, request.courseId);
   const header = definition.columns(context.outline);
 
   const parts = [...(task.parts ?? [])].sort((a, b) => a.shard - b.shard);
