@@ -121,5 +121,5 @@ describe('e2e: the local stack killed with requests in flight, then started agai
     // The same request is accepted again, not refused as a duplicate for two hours.
     expect((await call(second.ready.apiUrl, 'POST', '/v1/reports', processing)).status).toBe(202);
     expect((await call(second.ready.apiUrl, 'POST', '/v1/reports', submitted)).status).toBe(202);
-  }, 240_000);
+  }, 400_000);
 });
