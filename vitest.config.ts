@@ -11,8 +11,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Generous: several engineers' suites share two cores here, and emulators under that load are slow.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
         },
       },
@@ -22,8 +23,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false' },
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          // A whole local stack per file (synth + seeding): minutes on a shared, loaded machine.
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
     ],

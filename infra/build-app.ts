@@ -9,6 +9,13 @@ function requiredContext(app: App, key: string): string {
   return value;
 }
 
+function optionalEmail(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) throw new Error(`${key} must be an e-mail address`);
+  return value;
+}
+
 /** The deployable app; the local runner and the infra tests build the very same stack. */
 export function buildApp(app: App): CourseExhaustStack {
   return new CourseExhaustStack(app, STACK_NAME, {
@@ -19,5 +26,6 @@ export function buildApp(app: App): CourseExhaustStack {
     retentionDays: Number(app.node.tryGetContext('courseExhaust:retentionDays') ?? 7),
     retainData: app.node.tryGetContext('courseExhaust:retainData') === 'true',
     learnersPerShard: Number(app.node.tryGetContext('courseExhaust:learnersPerShard') ?? 100_000),
+    alarmEmail: optionalEmail(app, 'courseExhaust:alarmEmail'),
   });
 }

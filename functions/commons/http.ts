@@ -10,6 +10,19 @@ export type ApiResult = APIGatewayProxyResultV2;
 /** Raised when the JWT (already verified by the authorizer) lacks the claims we need. */
 export class MissingIdentityError extends DomainError {}
 
+/** A JSON route called with a body of another media type: 415. */
+export class UnsupportedMediaTypeError extends DomainError {}
+
+/** Sunbird trims messages to 300 characters; ours never carry more than a short excerpt of input. */
+export const MAX_MESSAGE_LENGTH = 300;
+const MAX_ISSUES = 20;
+const MAX_ISSUE_PATH = 100;
+const MAX_ISSUE_MESSAGE = 200;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** The caller: `sub` is the user id, `org` the organisation whose records they may see. */
 export function actorOf(event: ApiEvent): Actor {
   const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
@@ -32,7 +45,13 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where:
   throw new ValidationError(`Invalid ${where}: ${summary}`, issues);
 }
 
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
 export function jsonBody(event: ApiEvent): unknown {
+  const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
+  if (!JSON_MEDIA_TYPE.test(contentType)) {
+    throw new UnsupportedMediaTypeError('The body must be JSON: send content-type: application/json');
+  }
   if (!event.body) throw new ValidationError('A JSON body is required', [{ path: 'body', message: 'is empty' }]);
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   try {
@@ -53,9 +72,15 @@ export function json(statusCode: number, body: unknown): ApiResult {
 /** The one place errors become HTTP responses. Unknown errors say nothing about themselves. */
 export function errorResponse(error: unknown, event: ApiEvent): ApiResult {
   const body = (code: string, message: string, extra: Record<string, unknown> = {}) => ({
-    error: { code, message, ...extra },
+    error: { code, message: clip(message, MAX_MESSAGE_LENGTH), ...extra },
   });
-  if (error instanceof ValidationError) return json(400, body('ValidationError', error.message, { issues: error.issues }));
+  if (error instanceof ValidationError) {
+    const issues = error.issues
+      .slice(0, MAX_ISSUES)
+      .map((issue) => ({ path: clip(issue.path, MAX_ISSUE_PATH), message: clip(issue.message, MAX_ISSUE_MESSAGE) }));
+    return json(400, body('ValidationError', error.message, { issues }));
+  }
+  if (error instanceof UnsupportedMediaTypeError) return json(415, body('UnsupportedMediaType', error.message));
   if (error instanceof MissingIdentityError) return json(401, body('Unauthorized', error.message));
   if (error instanceof ForbiddenError) return json(403, body('Forbidden', error.message));
   if (error instanceof NotFoundError) return json(404, body('NotFound', error.message));
@@ -63,6 +88,7 @@ export function errorResponse(error: unknown, event: ApiEvent): ApiResult {
     return json(409, body('DuplicateRequest', error.message, { existingRequestId: error.existingRequestId }));
   }
   const requestId = event.requestContext.requestId;
+  // The log keeps the stack for ops; the caller gets none of it.
   logger.error('Unhandled error', { error: error as Error, requestId });
   return json(500, body('InternalError', `Something went wrong; quote request id ${requestId}`));
 }

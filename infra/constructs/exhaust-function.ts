@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -69,6 +69,25 @@ export class ExhaustFunction extends NodejsFunction {
       },
     });
     (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA_KEY, props.entry);
+    // cdk-nag (AwsSolutions): findings every house function has, each with its reason.
+    this.acknowledge('AwsSolutions-L1', 'Node.js 22 is the runtime the bundles target and the tests run on (DESIGN §7)');
+    this.acknowledge(
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'The AWS-maintained minimum: lets the function write its own logs and nothing else',
+    );
+    this.acknowledge('AwsSolutions-IAM5[Resource::*]', "X-Ray's PutTraceSegments and PutTelemetryRecords accept no resource");
+  }
+
+  /** Acknowledges a cdk-nag finding on this function and its role, with the reason it stays. */
+  acknowledge(id: string, reason: string): this {
+    Validations.of(this).acknowledge({ id, reason });
+    return this;
+  }
+
+  /** How cdk-nag names a resource's ARN in a finding: `<LogicalId.Arn>`. */
+  static nagArn(resource: Construct): string {
+    const cfn = resource.node.defaultChild as CfnResource;
+    return `<${Stack.of(resource).resolve(cfn.logicalId)}.Arn>`;
   }
 
   /** Sets the table's name in `envName` and grants just the access asked for. */
@@ -76,7 +95,10 @@ export class ExhaustFunction extends NodejsFunction {
     this.addEnvironment(envName, table.tableName);
     if (access === 'read') table.grantReadData(this);
     else table.grantReadWriteData(this);
-    return this;
+    return this.acknowledge(
+      `AwsSolutions-IAM5[Resource::${ExhaustFunction.nagArn(table)}/index/*]`,
+      "Queries the table's own indexes, which IAM can only name as index/*",
+    );
   }
 
   /** Sets the bucket's name in `envName` and grants access under `prefix` only. */
@@ -84,6 +106,22 @@ export class ExhaustFunction extends NodejsFunction {
     this.addEnvironment(envName, bucket.bucketName);
     if (access === 'read') bucket.grantRead(this, `${prefix}*`);
     else bucket.grantPut(this, `${prefix}*`);
+    return this.acknowledgeBucketGrant(
+      bucket,
+      prefix,
+      access === 'read' ? ['s3:GetObject*', 's3:GetBucket*', 's3:List*'] : ['s3:Abort*'],
+    );
+  }
+
+  /** The findings a prefix-scoped bucket grant creates: objects under the prefix, the grant's action groups. */
+  acknowledgeBucketGrant(bucket: IBucket, prefix: string, actions: string[]): this {
+    this.acknowledge(
+      `AwsSolutions-IAM5[Resource::${ExhaustFunction.nagArn(bucket)}/${prefix}*]`,
+      `Objects are per request: access is scoped to the ${prefix} prefix, not to named objects`,
+    );
+    for (const action of actions) {
+      this.acknowledge(`AwsSolutions-IAM5[Action::${action}]`, `CDK's grant for objects under ${prefix}, nothing wider`);
+    }
     return this;
   }
 }

@@ -1,5 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -35,6 +35,9 @@ export const TRANSIENT_ERRORS = [
   'TimeoutError',
   'Lambda.TooManyRequestsException',
 ];
+
+/** How often the reconcile looks for requests whose execution is gone. */
+export const RECONCILE_PERIOD = Duration.minutes(15);
 
 export const STATE_NAMES = {
   plan: 'Plan',
@@ -110,6 +113,12 @@ export class Workflow extends Construct {
     // Assembly reads the shards' parts back and deletes them once the ZIP is stored.
     storage.reports.grantRead(assembleFn, 'tmp/*');
     storage.reports.grantDelete(assembleFn, 'tmp/*');
+    assembleFn.acknowledgeBucketGrant(storage.reports, 'tmp/', [
+      's3:GetObject*',
+      's3:GetBucket*',
+      's3:List*',
+      's3:DeleteObject*',
+    ]);
     assembleFn.addEnvironment('PASSWORD_KEY_ID', storage.passwordKey.keyArn);
     storage.passwordKey.grantDecrypt(assembleFn);
 
@@ -216,6 +225,19 @@ export class Workflow extends Construct {
       },
     });
 
+    const acknowledgeMachine = (id: string, reason: string) => Validations.of(this.stateMachine).acknowledge({ id, reason });
+    acknowledgeMachine(
+      'AwsSolutions-SF1',
+      'Logs ERROR only, without execution data: step inputs must never reach a log (DESIGN §2)',
+    );
+    acknowledgeMachine('AwsSolutions-IAM5[Resource::*]', 'X-Ray and CloudWatch Logs delivery actions accept no resource');
+    for (const fn of [planFn, writeShardFn, assembleFn, finalizeFn, markFailedFn]) {
+      acknowledgeMachine(
+        `AwsSolutions-IAM5[Resource::${ExhaustFunction.nagArn(fn)}:*]`,
+        "CDK's LambdaInvoke grant covers the function's versions and aliases: still only our own function",
+      );
+    }
+
     // The safety net: executions that time out, are stopped, or fail past every Catch still end
     // their request FAILED (the handler leaves requests that already ended alone).
     // Events the safety net could not handle wait here (and raise an alarm) instead of vanishing.
@@ -223,6 +245,10 @@ export class Workflow extends Construct {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+    });
+    Validations.of(this.unendedExecutions).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the safety net; its messages wait for ops, alarmed',
     });
     const onEndedFn = new ExhaustFunction(this, 'OnExecutionEndedFn', {
       entry: 'functions/workflow/on-execution-ended.ts',
@@ -243,6 +269,26 @@ export class Workflow extends Construct {
           deadLetterQueue: this.unendedExecutions,
         }),
       ],
+    });
+
+    // Behind the safety net: should an execution-ended event be lost, a request whose execution
+    // is no longer running is still ended within one period.
+    const reconcileFn = new ExhaustFunction(this, 'ReconcileFn', {
+      entry: 'functions/workflow/reconcile.ts',
+      description: 'Ends report requests whose workflow execution is no longer running',
+      timeout: Duration.minutes(2),
+    }).bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
+    this.stateMachine.grantRead(reconcileFn);
+    const machineId = Stack.of(this).resolve((this.stateMachine.node.defaultChild as CfnResource).logicalId);
+    reconcileFn.acknowledge(
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}:*]`,
+      "Describes this state machine's executions, one per request: IAM names them only by a wildcard",
+    );
+    this.functions.push(reconcileFn);
+    new Rule(this, 'ReconcileSchedule', {
+      description: 'Ends report requests whose execution is no longer running',
+      schedule: Schedule.rate(RECONCILE_PERIOD),
+      targets: [new LambdaFunction(reconcileFn, { retryAttempts: 2 })],
     });
   }
 }

@@ -1,6 +1,8 @@
 import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import S3rver from 's3rver';
@@ -49,8 +51,43 @@ export async function startS3rver(options: { directory: string; bucket: string; 
     silent: true,
     configureBuckets: [{ name: options.bucket, configs: [] }],
   });
+  refuseUnstorableKeys(s3rver);
   const address = (await s3rver.run()) as AddressInfo;
   return { endpoint: `http://127.0.0.1:${address.port}`, stop: () => s3rver.close() };
+}
+
+/** Longest file name the local file system holds (ext4, APFS, NTFS: 255). */
+const MAX_PATH_PART_BYTES = 255;
+
+interface S3rverObject {
+  bucket: string;
+  key: string;
+}
+interface S3rverStore {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  putObject(object: S3rverObject): Promise<unknown>;
+}
+
+/**
+ * s3rver stores each key as a file path and leaves a failed write stream's error unhandled: a key
+ * with a part the file system cannot hold (ENAMETOOLONG) would kill the whole process. Such a key
+ * is refused up front with S3's own KeyTooLongError (a 400), so the caller's step fails instead.
+ */
+function refuseUnstorableKeys(s3rver: S3rver): void {
+  const store = (s3rver as unknown as { store: S3rverStore }).store;
+  const S3Error = createRequire(import.meta.url)('s3rver/lib/models/error') as new (code: string, message: string) => Error;
+  const putObject = store.putObject.bind(store);
+  store.putObject = async (object) => {
+    // The longest file s3rver writes for the key is its metadata file.
+    const path = store.getResourcePath(object.bucket, object.key, 'metadata.json');
+    if (path.split(sep).some((part) => Buffer.byteLength(part, 'utf8') > MAX_PATH_PART_BYTES)) {
+      throw new S3Error(
+        'KeyTooLongError',
+        `A part of this key is too long for the local file system (${MAX_PATH_PART_BYTES} bytes)`,
+      );
+    }
+    return putObject(object);
+  };
 }
 
 /** Creates the tables the stack defines (same keys and indexes) unless they already exist. */

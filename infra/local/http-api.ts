@@ -19,6 +19,17 @@ export interface LocalApiRoute extends LocalRoute {
   authorizerHandler?: LocalHandler | undefined;
 }
 
+/** A path whose percent-escapes do not decode (`%`, `%E0%A4%A`): API Gateway answers it 400. */
+class MalformedPathError extends Error {}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new MalformedPathError('malformed percent-encoding in the path');
+  }
+}
+
 function matchPath(template: string, path: string): Record<string, string> | undefined {
   const want = template.split('/');
   const got = path.split('/');
@@ -28,7 +39,7 @@ function matchPath(template: string, path: string): Record<string, string> | und
     const actual = got[i] as string;
     if (segment.startsWith('{') && segment.endsWith('}')) {
       if (!actual) return undefined;
-      params[segment.slice(1, -1)] = decodeURIComponent(actual);
+      params[segment.slice(1, -1)] = decodeSegment(actual);
     } else if (segment !== actual) return undefined;
   }
   return params;
@@ -130,7 +141,8 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0, fallb
       )) as APIGatewayProxyStructuredResultV2;
       const resultHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
       return send(result.statusCode ?? 200, result.body ?? '', resultHeaders);
-    } catch {
+    } catch (error) {
+      if (error instanceof MalformedPathError) return send(400, JSON.stringify({ message: `Bad Request: ${error.message}` }));
       return send(500, JSON.stringify({ message: 'Internal Server Error' }));
     }
   });

@@ -3,6 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
+import { SfnExecutionStatus } from '#shared/adapters/sfn-execution-status';
+import { systemClock } from '#shared/domain/ports';
+import { reconcileRequests } from '#shared/usecases/reconcile-requests';
 import { PROJECT_ROOT } from '../paths.ts';
 import { localDashboard } from './dashboard.ts';
 import { createTables, type RunningServer, startDynalite, startS3rver } from './emulators.ts';
@@ -44,6 +48,8 @@ export interface LocalStackOptions {
   apiPort?: number | undefined;
   /** Environment values that win over the stack's, e.g. a small LEARNERS_PER_SHARD in tests. */
   envOverrides?: Record<string, string> | undefined;
+  /** Awaited before each Task state runs: lets a test hold a workflow at a chosen step. */
+  beforeTask?: ((stateName: string) => Promise<void>) | undefined;
 }
 
 export interface LocalStack {
@@ -53,6 +59,8 @@ export interface LocalStack {
   stepFunctions: LocalStepFunctions;
   /** How often each Task state ran, by state name: what path executions took. */
   taskInvocations: Map<string, number>;
+  /** Requests a previous run left in flight, ended FAILED at start (their executions died with it). */
+  settledAtStart: string[];
   stop(): Promise<void>;
 }
 
@@ -95,7 +103,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const taskStates = collectTaskStates(definition);
     for (const [stateName, resource] of taskStates) {
       const logicalId = resource.slice(resource.lastIndexOf(':') + 1);
-      taskHandlers[stateName] = (input) => {
+      taskHandlers[stateName] = async (input) => {
+        await options.beforeTask?.(stateName);
         counted(stateName);
         const handler = handlerOf.get(logicalId);
         if (!handler) throw new Error(`No local handler for ${logicalId}`);
@@ -146,10 +155,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (route.lambdaAuthorizer && !authorizerHandler) throw new Error(`No authorizer for route ${route.method} ${route.path}`);
       return { ...route, handler, authorizerHandler };
     });
+    // The local counterpart of the reconcile schedule: executions live in this process, so every
+    // request still in flight from an earlier run has lost its execution and is settled before
+    // the API takes requests (ended FAILED, lock released, sealed password removed).
+    const requestsTable = env.REQUESTS_TABLE;
+    if (!requestsTable) throw new Error('REQUESTS_TABLE was not resolved from the stack');
+    const { ended: settledAtStart } = await reconcileRequests(
+      { requests: new DynamoRequestsRepository(requestsTable), executions: new SfnExecutionStatus(), clock: systemClock },
+      { restarted: true },
+    );
+
     const api = await startLocalHttpApi(routes, options.apiPort, localDashboard());
     started.push(api);
 
-    return { apiUrl: api.endpoint, env, template, stepFunctions, taskInvocations, stop: stopAll };
+    return { apiUrl: api.endpoint, env, template, stepFunctions, taskInvocations, settledAtStart, stop: stopAll };
   } catch (error) {
     // Whatever started before the failure stops again: no emulator or folder is left behind.
     await stopAll();

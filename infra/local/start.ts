@@ -33,6 +33,10 @@ function requireTable(env: Record<string, string>): string {
   return name;
 }
 
+if (stack.settledAtStart.length > 0) {
+  console.log(`Ended ${stack.settledAtStart.length} request(s) the last run left in flight (FAILED: the service restarted).`);
+}
+
 const creator = await issueLocalToken({ sub: DEMO.creator, org: DEMO.org, scope: INGEST_SCOPE });
 const mentor = await issueLocalToken({ sub: DEMO.mentor, org: DEMO.org });
 console.log(`
@@ -43,7 +47,8 @@ Course Exhaust is running locally.
   DynamoDB   ${stack.env.AWS_ENDPOINT_URL_DYNAMODB}
   Data       ${dataDir}
 
-Tokens (12 h): creator ${DEMO.creator}, mentor ${DEMO.mentor} of batch ${DEMO.batches.live}
+Development tokens (12 h), valid only against this local stack's development key, never on AWS:
+creator ${DEMO.creator}, mentor ${DEMO.mentor} of batch ${DEMO.batches.live}
   export CREATOR_TOKEN=${creator}
   export MENTOR_TOKEN=${mentor}
 

@@ -4,12 +4,14 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
+  paginateScan,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { InvalidTransitionError } from '../domain/errors.ts';
 import type { ListRequestsQuery, RequestLock, RequestsRepository } from '../domain/ports.ts';
-import type { BatchProgress, ReportRequest, RequestStatus } from '../domain/report-request.ts';
+import { type BatchProgress, isActive, type ReportRequest, type RequestStatus } from '../domain/report-request.ts';
 import { clients } from './aws-clients.ts';
 
 /**
@@ -19,6 +21,9 @@ import { clients } from './aws-clients.ts';
  * use case so that a crash between two of them leaves nothing stuck.
  */
 export const BY_COURSE_INDEX = 'byCourse';
+/** Sparse index of the requests still in flight: only they carry `active`. */
+export const ACTIVE_INDEX = 'active';
+const ACTIVE_MARK = 'ACTIVE';
 
 const requestKey = (id: string) => ({ pk: `REQ#${id}` });
 const lockKey = (dedupeKey: string) => ({ pk: `LOCK#${dedupeKey}` });
@@ -30,7 +35,7 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 function requestOf(item: Record<string, unknown>): ReportRequest {
-  const { pk: _pk, scope: _scope, createdKey: _createdKey, ...request } = item;
+  const { pk: _pk, scope: _scope, createdKey: _createdKey, active: _active, ...request } = item;
   return request as unknown as ReportRequest;
 }
 
@@ -107,6 +112,7 @@ export class DynamoRequestsRepository implements RequestsRepository {
           ...requestKey(request.id),
           scope: `${request.org}#${request.courseId}`,
           createdKey: `${request.createdAt}#${request.id}`,
+          ...(isActive(request.status) ? { active: ACTIVE_MARK } : {}),
           ...request,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -170,7 +176,7 @@ export class DynamoRequestsRepository implements RequestsRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: requestKey(id),
-          UpdateExpression: `SET #status = :status, updatedAt = :now, completedAt = :now${error ? ', #error = :error' : ''} REMOVE sealedPassword`,
+          UpdateExpression: `SET #status = :status, updatedAt = :now, completedAt = :now${error ? ', #error = :error' : ''} REMOVE sealedPassword, active`,
           ConditionExpression: '#status IN (:submitted, :processing)',
           ExpressionAttributeNames: { '#status': 'status', ...(error ? { '#error': 'error' } : {}) },
           ExpressionAttributeValues: {
@@ -187,6 +193,38 @@ export class DynamoRequestsRepository implements RequestsRepository {
       if (isConditionFailure(caught)) return false;
       throw caught;
     }
+  }
+
+  async listActiveIds(): Promise<string[]> {
+    const ids: string[] = [];
+    try {
+      const pages = paginateQuery(
+        { client: this.db },
+        {
+          TableName: this.tableName,
+          IndexName: ACTIVE_INDEX,
+          KeyConditionExpression: 'active = :active',
+          ExpressionAttributeValues: { ':active': ACTIVE_MARK },
+        },
+      );
+      for await (const page of pages) for (const item of page.Items ?? []) ids.push(String(item.pk).slice('REQ#'.length));
+      return ids;
+    } catch (error) {
+      // A local table made before the index existed (dynalite cannot add one): read it whole instead.
+      if ((error as { name?: string }).name !== 'ValidationException') throw error;
+    }
+    const pages = paginateScan(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        FilterExpression: 'begins_with(pk, :req) AND #status IN (:submitted, :processing)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':req': 'REQ#', ':submitted': 'SUBMITTED', ':processing': 'PROCESSING' },
+        ProjectionExpression: 'pk',
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) ids.push(String(item.pk).slice('REQ#'.length));
+    return ids;
   }
 
   async listForCourse({ org, courseId, batchId, limit }: ListRequestsQuery): Promise<ReportRequest[]> {

@@ -61,6 +61,8 @@ export interface RequestsRepository {
     now: Date,
   ): Promise<boolean>;
   listForCourse(query: ListRequestsQuery): Promise<ReportRequest[]>;
+  /** Ids of every request still SUBMITTED or PROCESSING. */
+  listActiveIds(): Promise<string[]>;
 }
 
 export interface ReportStore {
@@ -77,6 +79,13 @@ export interface ReportStore {
 export interface WorkflowStarter {
   /** Starts the exhaust workflow for a request; the input carries the request id and nothing else. */
   start(requestId: string): Promise<string>;
+}
+
+/** What Step Functions says of an execution; MISSING when it has no such execution. */
+export type ExecutionState = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE' | 'MISSING';
+
+export interface ExecutionStatusReader {
+  stateOf(executionArn: string): Promise<ExecutionState>;
 }
 
 export interface PasswordSealer {

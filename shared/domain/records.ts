@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_OUTLINE_DEPTH, MAX_OUTLINE_NODES, Measure, outlineShape } from './limits.ts';
 
 /**
  * The learning records the reports read, one zod schema per record kind. Every record enters
@@ -24,9 +25,9 @@ export const QuestionSchema = z.object({
   type: z.enum(QuestionTypes),
   title: Text,
   description: OptionalText,
-  maxScore: z.number().nonnegative(),
+  maxScore: Measure,
   /** Choices (mcq), pairs (mtf) or blanks (ftb), in display order. */
-  options: z.array(z.string().max(2000)).default([]),
+  options: z.array(z.string().max(2000)).max(100).default([]),
 });
 export type Question = z.infer<typeof QuestionSchema>;
 
@@ -73,10 +74,10 @@ const AssessmentNodeSchema = z.object({
   type: z.literal('assessment'),
   id: Id,
   name: Text,
-  maxScore: z.number().positive(),
+  maxScore: Measure.refine((value) => value > 0, 'must be above 0'),
   optional: z.boolean().optional(),
   exerciseType: z.enum(ExerciseTypes).optional(),
-  questions: z.array(QuestionSchema).default([]),
+  questions: z.array(QuestionSchema).max(500).default([]),
 });
 export const CourseNodeSchema: z.ZodType<CourseNode, unknown> = z.lazy(() =>
   z.discriminatedUnion('type', [
@@ -87,19 +88,33 @@ export const CourseNodeSchema: z.ZodType<CourseNode, unknown> = z.lazy(() =>
       id: Id,
       name: Text,
       optional: z.boolean().optional(),
-      children: z.array(CourseNodeSchema).min(1),
+      children: z.array(CourseNodeSchema).min(1).max(MAX_OUTLINE_NODES),
     }),
   ]),
 );
 
-export const CourseRecordSchema = z.object({
-  kind: z.literal('course'),
-  org: Id,
-  courseId: Id,
-  name: Text,
-  creatorId: Id,
-  children: z.array(CourseNodeSchema).min(1),
-});
+export const CourseRecordSchema = z
+  .object({
+    kind: z.literal('course'),
+    org: Id,
+    courseId: Id,
+    name: Text,
+    creatorId: Id,
+    children: z.array(CourseNodeSchema).min(1).max(MAX_OUTLINE_NODES),
+  })
+  .superRefine((course, ctx) => {
+    const shape = outlineShape(course.children);
+    if (shape.depth > MAX_OUTLINE_DEPTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['children'],
+        message: `nests ${shape.depth} levels deep; at most ${MAX_OUTLINE_DEPTH}`,
+      });
+    }
+    if (shape.nodes > MAX_OUTLINE_NODES) {
+      ctx.addIssue({ code: 'custom', path: ['children'], message: `has ${shape.nodes} nodes; at most ${MAX_OUTLINE_NODES}` });
+    }
+  });
 export type CourseRecord = z.infer<typeof CourseRecordSchema>;
 
 export const BatchRecordSchema = z.object({
@@ -111,7 +126,7 @@ export const BatchRecordSchema = z.object({
   startDate: Timestamp,
   endDate: Timestamp.optional(),
   creatorId: Id,
-  mentors: z.array(Id).default([]),
+  mentors: z.array(Id).max(1_000).default([]),
 });
 export type BatchRecord = z.infer<typeof BatchRecordSchema>;
 
@@ -161,10 +176,13 @@ export const EnrolmentRecordSchema = z.object({
   /** The learner's workspace in the integrator's platform; the course reports show the batch id when absent. */
   workspaceId: Id.optional(),
   /** Leaf contents and assessments of the course the learner has completed. */
-  completedContentIds: z.array(Id).default([]),
-  certificates: z.array(z.object({ id: Id, issuedAt: Timestamp })).default([]),
+  completedContentIds: z.array(Id).max(MAX_OUTLINE_NODES).default([]),
+  certificates: z
+    .array(z.object({ id: Id, issuedAt: Timestamp }))
+    .max(100)
+    .default([]),
   /** One latest result per exercise of the course (leaves with an exerciseType); absent means none. */
-  exerciseResults: z.array(ExerciseResultSchema).optional(),
+  exerciseResults: z.array(ExerciseResultSchema).max(MAX_OUTLINE_NODES).optional(),
 });
 export type EnrolmentRecord = z.infer<typeof EnrolmentRecordSchema>;
 
@@ -181,9 +199,9 @@ export type ConsentRecord = z.infer<typeof ConsentRecordSchema>;
 
 export const QuestionResponseSchema = z.object({
   questionId: Id,
-  score: z.number().nonnegative(),
-  durationSeconds: z.number().nonnegative().optional(),
-  response: z.array(z.string().max(2000)).default([]),
+  score: Measure,
+  durationSeconds: Measure.optional(),
+  response: z.array(z.string().max(2000)).max(100).default([]),
 });
 export type QuestionResponse = z.infer<typeof QuestionResponseSchema>;
 
@@ -195,8 +213,8 @@ export const AttemptRecordSchema = z.object({
   assessmentId: Id,
   attemptId: Id,
   attemptedAt: Timestamp,
-  score: z.number().nonnegative(),
-  responses: z.array(QuestionResponseSchema).default([]),
+  score: Measure,
+  responses: z.array(QuestionResponseSchema).max(500).default([]),
 });
 export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
 

@@ -65,11 +65,21 @@ export function assertTransition(from: RequestStatus, to: RequestStatus): void {
   if (!ALLOWED[from].has(to)) throw new InvalidTransitionError(`A ${from} request cannot become ${to}`);
 }
 
-/** Identical requests share this key: same org, type, course and set of batches (order-free). */
-export function dedupeKey(org: string, type: ReportType, courseId: string, batchIds: readonly string[]): string {
+/**
+ * Identical requests share this key: same org, type, course and set of batches (order-free), asked
+ * by the same person. Dedupe is per requester, as in Sunbird: a mentor and the creator may each
+ * have their own request in flight (each ZIP opens with its own requester's password).
+ */
+export function dedupeKey(
+  org: string,
+  type: ReportType,
+  courseId: string,
+  batchIds: readonly string[],
+  requestedBy: string,
+): string {
   const batches = [...new Set(batchIds)].sort();
   return createHash('sha256')
-    .update(JSON.stringify([org, type, courseId, batches]))
+    .update(JSON.stringify([org, type, courseId, batches, requestedBy]))
     .digest('hex');
 }
 
@@ -114,16 +124,5 @@ export function visibleStatus(request: ReportRequest, now: Date, retentionDays: 
   return request.status === 'SUCCESS' && filesExpired(request, now, retentionDays) ? 'EXPIRED' : request.status;
 }
 
-/** `{batchId}_{type}_{yyyymmdd}.zip`, as Sunbird names its files, for the download's filename. */
-export function downloadFileName(batchId: string, type: ReportType, at: Date): string {
-  return `${batchId}_${type}_${at.toISOString().slice(0, 10).replaceAll('-', '')}.zip`;
-}
-
-/** Where a shard's CSV part waits for its batch's assembly (private, deleted after, expired by lifecycle). */
-export function shardPartKey(request: Pick<ReportRequest, 'org' | 'id'>, batchId: string, shard: number): string {
-  return `tmp/${request.org}/${request.id}/${batchId}/${String(shard).padStart(2, '0')}.csv`;
-}
-
-export function reportObjectKey(request: Pick<ReportRequest, 'org' | 'id' | 'type' | 'courseId'>, batchId: string): string {
-  return `reports/${request.org}/${request.id}/${request.type}_${request.courseId}_${batchId}.zip`;
-}
+// Names built from ids live in file-names.ts; re-exported for the modules that import them from here.
+export { downloadFileName, reportObjectKey, shardPartKey } from './file-names.ts';

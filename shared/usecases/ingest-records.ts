@@ -3,6 +3,7 @@ import { outlineCourse } from '../domain/course-structure.ts';
 import { type FieldIssue, ValidationError } from '../domain/errors.ts';
 import type { LearnerRecordsRepository } from '../domain/learner-ports.ts';
 import { isLearnerRecord, type LearnerRecord, parseIngestibleRecord } from '../domain/learner-records.ts';
+import { MAX_RECORD_BYTES, MAX_RECORD_NESTING, nestingDepth, storedSize } from '../domain/limits.ts';
 import type { RecordsRepository } from '../domain/ports.ts';
 import type { BatchRecord, CourseRecord, LearningRecord } from '../domain/records.ts';
 import { checkLearnerStep } from './ingest-learner-records.ts';
@@ -62,6 +63,11 @@ export async function ingestRecords(
   const learnerValid: { record: LearnerRecord; at: string }[] = [];
 
   raw.forEach((item, index) => {
+    // Before the schema: its recursion on a record nested thousands deep would overflow the stack.
+    if (nestingDepth(item, MAX_RECORD_NESTING) > MAX_RECORD_NESTING) {
+      issues.push({ path: `records[${index + offset}]`, message: `nests deeper than ${MAX_RECORD_NESTING} levels` });
+      return;
+    }
     const parsed = parseIngestibleRecord(item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -73,6 +79,11 @@ export async function ingestRecords(
           message: issue.message,
         });
       }
+      return;
+    }
+    // DynamoDB refuses items over 400 KB: found here, nothing of the call is written.
+    if (storedSize(parsed.data, MAX_RECORD_BYTES) > MAX_RECORD_BYTES) {
+      issues.push({ path: `records[${index + offset}]`, message: `is larger than ${MAX_RECORD_BYTES} bytes when stored` });
       return;
     }
     if (isLearnerRecord(parsed.data)) {
@@ -166,7 +177,11 @@ export async function ingestRecords(
   issues.push(...learnerStep.issues);
 
   if (issues.length > 0) {
-    throw new ValidationError(`${issues.length} problem(s) in the records; nothing was written`, issues.slice(0, 50));
+    const first = issues[0] as FieldIssue;
+    throw new ValidationError(
+      `${issues.length} problem(s) in the records; nothing was written (first: ${first.path} ${first.message})`,
+      issues.slice(0, 50),
+    );
   }
   await deps.records.putRecords(valid);
   await learnerStep.write();

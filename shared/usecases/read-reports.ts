@@ -59,6 +59,11 @@ export interface ReadReportsDeps {
 
 export const ListReportsQuery = z.strictObject({ courseId: Id, batchId: Id.optional() });
 
+/** Request ids are UUIDs; checked before any read, so an id DynamoDB could not take as a key is a 400. */
+export const ReportRequestId = z
+  .string({ error: 'is required' })
+  .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a report request id (letters, digits and -, at most 64)');
+
 /** Requests looked at per list, of which those the caller may read are kept. */
 const LIST_SCAN = 50;
 
@@ -74,7 +79,10 @@ class ReadAccess {
   constructor(
     private readonly actor: Actor,
     private readonly records: RecordsRepository,
-  ) {}
+    known?: CourseRecord,
+  ) {
+    if (known) this.courses.set(known.courseId, Promise.resolve(known));
+  }
 
   async mayRead(request: ReportRequest): Promise<boolean> {
     if (request.org !== this.actor.org) return false;
@@ -118,13 +126,16 @@ export async function listReports(
   actor: Actor,
   deps: ReadReportsDeps,
 ): Promise<ReportView[]> {
+  // As POST does: a course of another organisation is not found, not an empty list.
+  const course = await deps.records.getCourse(query.courseId);
+  if (!course || course.org !== actor.org) throw new NotFoundError(`Course ${query.courseId} not found`);
   const requests = await deps.requests.listForCourse({
     org: actor.org,
     courseId: query.courseId,
     batchId: query.batchId,
     limit: LIST_SCAN,
   });
-  const access = new ReadAccess(actor, deps.records);
+  const access = new ReadAccess(actor, deps.records, course);
   const visible: ReportRequest[] = [];
   for (const request of requests) {
     if (visible.length === LIST_LIMIT) break;

@@ -24,6 +24,8 @@ export const ZipPassword = z
   .string()
   .min(6, 'must be at least 6 characters')
   .max(128)
+  // A control character cannot be typed into 7-Zip's or WinZip's password box: the ZIP would not open.
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters')
   .regex(/[A-Za-z]/, 'must contain a letter')
   .regex(/[0-9]/, 'must contain a digit');
 
@@ -42,6 +44,10 @@ export const SubmitReportBody = z
   .superRefine((body, ctx) => {
     if (body.encryption !== undefined && body.password === undefined) {
       ctx.addIssue({ code: 'custom', path: ['encryption'], message: 'needs a password: a ZIP without one is not encrypted' });
+    }
+    const repeated = [...new Set(body.batchIds.filter((id, index) => body.batchIds.indexOf(id) !== index))];
+    if (repeated.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['batchIds'], message: `names a batch more than once: ${repeated.join(', ')}` });
     }
     if (reportDefinition(body.type).passwordRequired && body.password === undefined) {
       ctx.addIssue({ code: 'custom', path: ['password'], message: `is required for a ${body.type} report` });
@@ -86,7 +92,7 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
 
   const now = deps.clock.now();
   const id = (deps.newId ?? randomUUID)();
-  const key = dedupeKey(actor.org, input.type, course.courseId, batchIds);
+  const key = dedupeKey(actor.org, input.type, course.courseId, batchIds, actor.userId);
   // Sealed before the lock is taken: a KMS failure then leaves no lock behind.
   const sealedPassword = input.password === undefined ? undefined : await deps.sealer.seal(input.password, id);
   await takeLock(key, id, now, deps);

@@ -215,7 +215,7 @@ describe.skipIf(!CHROMIUM)('browser: course dashboard', () => {
       batchIds,
       requestedBy: DEMO.creator,
       status: 'SUBMITTED',
-      dedupeKey: dedupeKey(DEMO.org, 'question-set', DEMO.courseId, batchIds),
+      dedupeKey: dedupeKey(DEMO.org, 'question-set', DEMO.courseId, batchIds, DEMO.creator),
       createdAt: now,
       updatedAt: now,
       batches: { [DEMO.batches.expired]: { status: 'PENDING', updatedAt: now } },

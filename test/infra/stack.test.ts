@@ -57,7 +57,10 @@ describe('infra: storage', () => {
       Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
     });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byCourse' })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'byCourse' }),
+        Match.objectLike({ IndexName: 'active', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ],
     });
   });
 
@@ -88,7 +91,7 @@ describe('infra: storage', () => {
 describe('infra: functions', () => {
   it('runs every handler on Node.js 22 arm64 with tracing and a log group with retention', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Metadata: { 'courseExhaust:entry': Match.anyValue() } });
-    expect(Object.keys(functions)).toHaveLength(22);
+    expect(Object.keys(functions)).toHaveLength(23);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
@@ -206,6 +209,15 @@ describe('infra: safety net', () => {
       ],
     });
   });
+
+  it('reconciles on a schedule: a function that may describe executions ends requests whose execution is gone', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf('AWS::Lambda::Function', 'ReconcileFn'), 'Arn'] } })],
+    });
+    expect(actionsOf('ReconcileFn')).toContain('states:DescribeExecution');
+    expect(actionsOf('ReconcileFn')).not.toContain('states:StartExecution');
+  });
 });
 
 describe('infra: least privilege', () => {
@@ -273,7 +285,7 @@ describe('infra: observability', () => {
       AlarmDescription: 'Report workflows failed, timed out or were aborted',
     });
     // One per function but the API key authorizer (its errors are refused keys), and the workflow's two.
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(23);
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(24);
   });
 });
 

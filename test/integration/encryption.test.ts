@@ -50,7 +50,7 @@ async function runReport(type: ReportRequest['type'], encryption: ZipEncryption)
     batchIds: [DEMO.batches.live],
     requestedBy: DEMO.creator,
     status: 'SUBMITTED',
-    dedupeKey: dedupeKey(DEMO.org, type, DEMO.courseId, [id]),
+    dedupeKey: dedupeKey(DEMO.org, type, DEMO.courseId, [id], DEMO.creator),
     createdAt: at,
     updatedAt: at,
     batches: {},

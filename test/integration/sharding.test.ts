@@ -38,7 +38,7 @@ async function newRequest(id: string, type: ReportRequest['type']): Promise<Repo
     batchIds: [DEMO.batches.live],
     requestedBy: DEMO.creator,
     status: 'SUBMITTED',
-    dedupeKey: dedupeKey(DEMO.org, type, DEMO.courseId, [id]),
+    dedupeKey: dedupeKey(DEMO.org, type, DEMO.courseId, [id], DEMO.creator),
     createdAt: at,
     updatedAt: at,
     batches: {},

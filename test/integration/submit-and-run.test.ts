@@ -113,7 +113,7 @@ describe('use case: request report, then the workflow steps, on real tables and 
 
   it('holds a fresh lock whose request is still being written, and frees it once that is overdue (a crash)', async () => {
     tick();
-    const key = dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1']);
+    const key = dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1'], actor.userId);
     const takenAt = now.toISOString();
     await requests.acquireLock(
       { dedupeKey: key, requestId: 'being-written', takenAt, expiresAt: '2099-01-01T00:00:00.000Z' },
@@ -129,7 +129,7 @@ describe('use case: request report, then the workflow steps, on real tables and 
 
   it('stops a request whose lock was taken over while it stalled, so only the newer one runs', async () => {
     tick();
-    const key = dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1']);
+    const key = dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1'], actor.userId);
     const before = started.length;
     // A request write that stalls long enough for an identical request to take the lock meanwhile.
     const stalling = Object.create(requests) as DynamoRequestsRepository;
@@ -187,7 +187,7 @@ describe('use case: request report, then the workflow steps, on real tables and 
     await expect(submitReport({ ...input, password: 'Secret123' }, actor, { ...deps(), sealer: refusing })).rejects.toThrow(
       'KMS throttled',
     );
-    expect(await requests.getLock(dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1']))).toBeUndefined();
+    expect(await requests.getLock(dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1'], actor.userId))).toBeUndefined();
   });
 
   it('ends FAILED and frees the lock when the workflow cannot be started', async () => {

@@ -26,11 +26,13 @@ describe('report request lifecycle', () => {
   });
 
   it('gives identical requests one dedupe key whatever the batch order, and others a different one', () => {
-    const key = dedupeKey('org', 'course-progress', 'c1', ['b2', 'b1']);
-    expect(dedupeKey('org', 'course-progress', 'c1', ['b1', 'b2', 'b1'])).toBe(key);
-    expect(dedupeKey('org', 'user-profile', 'c1', ['b1', 'b2'])).not.toBe(key);
-    expect(dedupeKey('org2', 'course-progress', 'c1', ['b1', 'b2'])).not.toBe(key);
-    expect(dedupeKey('org', 'course-progress', 'c1', ['b1'])).not.toBe(key);
+    const key = dedupeKey('org', 'course-progress', 'c1', ['b2', 'b1'], 'u1');
+    expect(dedupeKey('org', 'course-progress', 'c1', ['b1', 'b2', 'b1'], 'u1')).toBe(key);
+    expect(dedupeKey('org', 'user-profile', 'c1', ['b1', 'b2'], 'u1')).not.toBe(key);
+    expect(dedupeKey('org2', 'course-progress', 'c1', ['b1', 'b2'], 'u1')).not.toBe(key);
+    expect(dedupeKey('org', 'course-progress', 'c1', ['b1'], 'u1')).not.toBe(key);
+    // Per requester: a mentor's identical request is not the creator's.
+    expect(dedupeKey('org', 'course-progress', 'c1', ['b1', 'b2'], 'u2')).not.toBe(key);
   });
 
   it('succeeds only when every batch produced its file, naming the failed ones otherwise', () => {

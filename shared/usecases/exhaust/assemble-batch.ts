@@ -1,3 +1,4 @@
+import { zipEntryName } from '../../domain/file-names.ts';
 import type { ReportFile } from '../../domain/report-request.ts';
 import { reportObjectKey, shardPartKey } from '../../domain/report-request.ts';
 import { readAhead } from '../../exhaust/read-ahead.ts';
@@ -13,7 +14,7 @@ export async function assembleBatch(task: AssembleBatchInput, deps: ExhaustDeps)
   const { requestId, batchId } = task;
   const { request, definition, context } = await loadJob(requestId, batchId, deps);
   const password = request.sealedPassword ? await deps.sealer.open(request.sealedPassword, requestId) : undefined;
-  const entryName = `${batchId}_${request.type}_${request.courseId}.csv`;
+  const entryName = zipEntryName(batchId, request.type, request.courseId);
   const layout = definition.layout(context);
   const zipSpec = { entryName, password, encryption: request.encryption };
 
