@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_MEASURE, Measure } from './limits.ts';
 import { CourseRecordSchema, Id, type LearningRecord, LearningRecordSchema, UserRecordSchema } from './records.ts';
 
 /**
@@ -13,9 +14,9 @@ import { CourseRecordSchema, Id, type LearningRecord, LearningRecordSchema, User
 
 const Timestamp = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 const Text = z.string().max(500);
-/** Scores and progress are percentages. */
-const Percent = z.number().min(0).max(100);
-const Seconds = z.number().int().nonnegative();
+/** Scores and progress are percentages; like every stored number, 0 or within DynamoDB's range. */
+const Percent = Measure.max(100);
+const Seconds = z.number().int().nonnegative().max(MAX_MEASURE, `must be at most ${MAX_MEASURE}`);
 const Tags = z.array(z.string().min(1).max(100)).max(50).default([]);
 
 export const REGISTRATION_METHODS = ['invited', 'api', 'self-registered', 'sso', 'platform-creator'] as const;
