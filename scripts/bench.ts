@@ -272,8 +272,23 @@ async function main() {
         `${(e2e.bytes / 1024).toFixed(0)} KiB ZIP in ${e2e.seconds.toFixed(2)} s (seeding through the ingestion path took ${e2e.seedSeconds.toFixed(1)} s, not counted)`,
     );
   }
-  if (!values['no-e2e']) await (await import('./bench-learner-stats.ts')).benchLearnerStats();
+  if (!values['no-e2e']) await benchInOwnProcess('bench-learner-stats.ts');
+}
+
+/**
+ * A bench that starts its own local stack runs in a process of its own: handlers keep the AWS
+ * clients they were loaded with, so a second stack in this process would reach the first one's
+ * stopped emulators.
+ */
+function benchInOwnProcess(script: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, new URL(script, import.meta.url).pathname], {
+      stdio: 'inherit',
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}`))));
+  });
 }
 
 await main();
-if (!values.writer) await (await import('./bench-course-reports.ts')).benchCourseReports();
+if (!values.writer && !values['no-e2e']) await benchInOwnProcess('bench-course-reports.ts');
