@@ -23,6 +23,7 @@ import type {
 import { ALL_BUCKETS, learnerBucket } from '../domain/shards.ts';
 import { clients } from './aws-clients.ts';
 import { accessItemsFor, COURSE_INDEX_KEYS } from './course-index-items.ts';
+import { inParallel } from './dynamo-batches.ts';
 import { orderedPrefetch, Semaphore } from './ordered-prefetch.ts';
 
 /**
@@ -112,19 +113,6 @@ function recordOf<T>(item: Item): T {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const OWNED_WRITES_AT_ONCE = 16;
-
-/** Runs `work` over `items`, at most `limit` at a time; the first failure rejects. */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 export class DynamoRecordsRepository implements RecordsRepository {
   constructor(
