@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { DeleteObjectsCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ReportStore } from '../domain/ports.ts';
+import { type Clock, type ReportStore, systemClock } from '../domain/ports.ts';
 import { clients } from './aws-clients.ts';
 
 /** Report files in S3: streamed in by multipart upload, handed out by presigned GET links. */
@@ -10,6 +10,8 @@ export class S3ReportStore implements ReportStore {
   constructor(
     private readonly bucket: string,
     private readonly s3: S3Client = clients.s3,
+    /** Signing time: a link expires `expiresInSeconds` after it (tests sign in the past instead of waiting). */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async upload(key: string, body: Readable, contentType: string): Promise<void> {
@@ -52,6 +54,6 @@ export class S3ReportStore implements ReportStore {
       ResponseContentDisposition: `attachment; filename="${fileName}"`,
       ResponseContentType: 'application/zip',
     });
-    return getSignedUrl(this.s3, command, { expiresIn: expiresInSeconds });
+    return getSignedUrl(this.s3, command, { expiresIn: expiresInSeconds, signingDate: this.clock.now() });
   }
 }
