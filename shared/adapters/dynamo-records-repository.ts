@@ -8,8 +8,9 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { ActivityWindow } from '../domain/activity-window.ts';
 import { ValidationError } from '../domain/errors.ts';
-import type { RecordsRepository } from '../domain/ports.ts';
+import type { LearnerPagesOptions, RecordsRepository } from '../domain/ports.ts';
 import type {
   AttemptRecord,
   BatchRecord,
@@ -18,6 +19,7 @@ import type {
   EnrolmentRecord,
   LearnerBundle,
   LearningRecord,
+  SessionRecord,
   UserRecord,
 } from '../domain/records.ts';
 import { ALL_BUCKETS, learnerBucket } from '../domain/shards.ts';
@@ -133,17 +135,11 @@ export class DynamoRecordsRepository implements RecordsRepository {
     return out.Item ? recordOf<BatchRecord>(out.Item) : undefined;
   }
 
-  async *learnerPages(
-    courseId: string,
-    batchId: string,
-    options: { withProfiles: boolean; buckets?: readonly number[] | undefined },
-  ): AsyncIterable<LearnerBundle[]> {
+  async *learnerPages(courseId: string, batchId: string, options: LearnerPagesOptions): AsyncIterable<LearnerBundle[]> {
     // Every bucket is queried at once; pages still come out bucket by bucket, as read in order.
     const batchGets = new Semaphore(this.reads.batchGets);
     yield* orderedPrefetch(
-      (options.buckets ?? ALL_BUCKETS).map(
-        (bucket) => () => this.bucketPages(courseId, batchId, bucket, options.withProfiles, batchGets),
-      ),
+      (options.buckets ?? ALL_BUCKETS).map((bucket) => () => this.bucketPages(courseId, batchId, bucket, options, batchGets)),
       { maxAhead: this.reads.pagesAhead },
     );
   }
@@ -174,12 +170,72 @@ export class DynamoRecordsRepository implements RecordsRepository {
     courseId: string,
     batchId: string,
     bucket: number,
-    withProfiles: boolean,
+    options: LearnerPagesOptions,
     batchGets: Semaphore,
   ): AsyncIterable<LearnerBundle[]> {
     for await (const page of this.bundlePages(courseId, batchId, bucket)) {
-      yield withProfiles ? await this.withProfiles(page, batchGets) : page;
+      const window = options.sessionsIn;
+      const [withProfiles, sessions] = await Promise.all([
+        options.withProfiles ? this.withProfiles(page, batchGets) : page,
+        window ? this.pageSessions(courseId, batchId, page, window) : undefined,
+      ]);
+      yield sessions
+        ? withProfiles.map((bundle) => ({ ...bundle, sessions: sessions.get(bundle.enrolment.userId) ?? [] }))
+        : withProfiles;
     }
+  }
+
+  /** The sessions of one page of learners (one bucket, user ids in order) that overlap the window. */
+  private pageSessions(
+    courseId: string,
+    batchId: string,
+    page: LearnerBundle[],
+    window: ActivityWindow,
+  ): Promise<Map<string, SessionRecord[]>> {
+    const first = page[0]?.enrolment.userId;
+    const last = page.at(-1)?.enrolment.userId;
+    if (first === undefined || last === undefined) return Promise.resolve(new Map());
+    return this.sessionsBetween(courseId, batchId, learnerBucket(first), first, last, window);
+  }
+
+  /**
+   * Sessions of the users from `firstUser` to `lastUser` of one bucket (one Query over that user id
+   * range), filtered to the window server-side, grouped by user in start order.
+   */
+  async sessionsBetween(
+    courseId: string,
+    batchId: string,
+    bucket: number,
+    firstUser: string,
+    lastUser: string,
+    window: ActivityWindow,
+  ): Promise<Map<string, SessionRecord[]>> {
+    const byUser = new Map<string, SessionRecord[]>();
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        // '#' sorts below every id character and '~' above every timestamp one: exactly these users.
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+        FilterExpression: 'startedAt <= :to AND endedAt >= :from',
+        ExpressionAttributeValues: {
+          ':pk': RECORD_KEYS.sessions(courseId, batchId, bucket),
+          ':first': `${firstUser}#`,
+          ':last': `${lastUser}#~`,
+          ':from': window.from,
+          ':to': window.to,
+        },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const session = recordOf<SessionRecord>(item);
+        const list = byUser.get(session.userId);
+        if (list) list.push(session);
+        else byUser.set(session.userId, [session]);
+      }
+    }
+    return byUser;
   }
 
   /** Query pages regrouped so each learner's enrolment, consent and attempts stay in one page. */

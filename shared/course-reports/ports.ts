@@ -1,11 +1,8 @@
 import type { Readable } from 'node:stream';
+import type { ActivityWindow } from '../domain/activity-window.ts';
 import type { BatchRecord, CourseRecord, LearnerBundle, SessionRecord } from '../domain/records.ts';
 
-/** An inclusive time window, ISO-8601 UTC bounds. */
-export interface ActivityWindow {
-  from: string;
-  to: string;
-}
+export type { ActivityWindow } from '../domain/activity-window.ts';
 
 /** One enrolment with the activity sessions that fall in a window. */
 export interface LearnerActivity {

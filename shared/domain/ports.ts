@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ActivityWindow } from './activity-window.ts';
 import type { BatchRecord, CourseRecord, LearnerBundle, LearningRecord, UserRecord } from './records.ts';
 import type { BatchProgress, ReportRequest, RequestStatus } from './report-request.ts';
 
@@ -13,16 +14,19 @@ export interface RecordsRepository {
   /**
    * Learners of a batch in user id order, a page at a time (each learner whole within one page):
    * per-page, not per-learner, hand-offs keep the hot path free of per-row async overhead.
+   * `sessionsIn`: also each learner's activity sessions that overlap this window (user activity).
    */
-  learnerPages(
-    courseId: string,
-    batchId: string,
-    options: { withProfiles: boolean; buckets?: readonly number[] | undefined },
-  ): AsyncIterable<LearnerBundle[]>;
+  learnerPages(courseId: string, batchId: string, options: LearnerPagesOptions): AsyncIterable<LearnerBundle[]>;
   /** Enrolments in the given buckets of a batch (a count, read server-side). */
   countEnrolments(courseId: string, batchId: string, buckets: readonly number[]): Promise<number>;
   getUsers(userIds: string[]): Promise<Map<string, UserRecord>>;
   putRecords(records: LearningRecord[]): Promise<void>;
+}
+
+export interface LearnerPagesOptions {
+  withProfiles: boolean;
+  buckets?: readonly number[] | undefined;
+  sessionsIn?: ActivityWindow | undefined;
 }
 
 export interface RequestLock {

@@ -248,6 +248,8 @@ export interface LearnerBundle {
   attempts: AttemptRecord[];
   consent?: ConsentRecord | undefined;
   profile?: UserRecord | undefined;
+  /** Activity sessions in a window, in start order: read only for the user activity report. */
+  sessions?: SessionRecord[] | undefined;
 }
 
 export type BatchStatus = 'Live' | 'Expired' | 'Upcoming';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ActivityWindow } from './activity-window.ts';
 import { InvalidTransitionError } from './errors.ts';
 import type { ReportType } from './report-types.ts';
 import type { ZipEncryption } from './zip-encryption.ts';
@@ -41,6 +42,8 @@ export interface ReportRequest {
   sealedPassword?: string | undefined;
   /** How the ZIP is encrypted when there is a password (not secret); AES-256 when unset. */
   encryption?: ZipEncryption | undefined;
+  /** The user activity report's window, resolved at request time (defaults filled in). */
+  window?: ActivityWindow | undefined;
   executionArn?: string | undefined;
 }
 
@@ -66,9 +69,19 @@ export function assertTransition(from: RequestStatus, to: RequestStatus): void {
 }
 
 /**
- * Identical requests share this key: same org, type, course and set of batches (order-free), asked
- * by the same person. Dedupe is per requester, as in Sunbird: a mentor and the creator may each
- * have their own request in flight (each ZIP opens with its own requester's password).
+ * What narrows a report beyond its batches, as the requester gave it: the user activity window's
+ * bounds, each `null` when left to its default (so two requests for "the last month" are the same
+ * request, whatever instant each was made at).
+ */
+export interface RequestFilters {
+  from: string | null;
+  to: string | null;
+}
+
+/**
+ * Identical requests share this key: same org, type, course and set of batches (order-free), and
+ * filters, asked by the same person. Dedupe is per requester, as in Sunbird: a mentor and the
+ * creator may each have their own request in flight (each ZIP opens with its own requester's password).
  */
 export function dedupeKey(
   org: string,
@@ -76,11 +89,13 @@ export function dedupeKey(
   courseId: string,
   batchIds: readonly string[],
   requestedBy: string,
+  filters?: RequestFilters,
 ): string {
   const batches = [...new Set(batchIds)].sort();
-  return createHash('sha256')
-    .update(JSON.stringify([org, type, courseId, batches, requestedBy]))
-    .digest('hex');
+  // Without filters the key is what it always was, so locks taken before filters existed still match.
+  const parts: unknown[] = [org, type, courseId, batches, requestedBy];
+  if (filters) parts.push(filters);
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 export function shortError(message: string): string {

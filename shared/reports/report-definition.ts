@@ -1,3 +1,4 @@
+import type { ActivityWindow } from '../domain/activity-window.ts';
 import type { CourseOutline } from '../domain/course-structure.ts';
 import type { BatchRecord, LearnerBundle, UserRecord } from '../domain/records.ts';
 import type { Actor, ReportType } from '../domain/report-types.ts';
@@ -6,6 +7,8 @@ import type { Column, FileLayout } from './columns.ts';
 export interface BatchContext {
   outline: CourseOutline;
   batch: BatchRecord;
+  /** The request's activity window; only the user activity report has one. */
+  window?: ActivityWindow | undefined;
 }
 
 /**
@@ -18,6 +21,8 @@ export interface ReportDefinition {
   passwordRequired: boolean;
   /** Whether rows need the learner's profile (a BatchGet per page of learners). */
   needsProfiles: boolean;
+  /** Whether rows need the learner's activity sessions in the request's window (a Query per page). */
+  needsSessions?: true;
   mayRequest(actor: Actor, context: BatchContext): boolean;
   /**
    * Prepares, once per batch, what every row needs (lookups by id, scoring plans, the dynamic

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ActivityWindow } from '../domain/activity-window.ts';
 import { outlineCourse } from '../domain/course-structure.ts';
 import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import type { Clock, RecordsRepository, ReportStore, RequestsRepository } from '../domain/ports.ts';
@@ -46,6 +47,8 @@ export interface ReportView {
   error?: string | undefined;
   /** How the files are encrypted; absent when they have no password. */
   encryption?: ZipEncryption | undefined;
+  /** The user activity report's window, as resolved when it was requested. */
+  window?: ActivityWindow | undefined;
   batches: BatchView[];
 }
 
@@ -180,6 +183,7 @@ async function toView(request: ReportRequest, deps: ReadReportsDeps): Promise<Re
     updatedAt: request.updatedAt,
     completedAt: request.completedAt,
     encryption: request.encryption,
+    window: request.window,
     error: request.error ?? (status === 'FAILED' && request.status === 'SUBMITTED' ? NEVER_STARTED_ERROR : undefined),
     batches,
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { activityWindow } from '../course-reports/window.ts';
 import { outlineCourse } from '../domain/course-structure.ts';
 import { DuplicateRequestError, ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import type { Clock, PasswordSealer, RecordsRepository, RequestsRepository, WorkflowStarter } from '../domain/ports.ts';
@@ -11,6 +12,7 @@ import {
   NEVER_STARTED_ERROR,
   neverStarted,
   type ReportRequest,
+  type RequestFilters,
   START_GRACE_MS,
 } from '../domain/report-request.ts';
 import { type Actor, ReportTypes } from '../domain/report-types.ts';
@@ -40,6 +42,12 @@ export const SubmitReportBody = z
     password: ZipPassword.optional(),
     /** With a password: AES-256 (default) or the weak but widely readable ZipCrypto. */
     encryption: z.enum(ZipEncryptions).optional(),
+    /**
+     * The user activity report's window (ISO-8601 with a zone), as in the sync API: `to` defaults
+     * to the request time, `from` to a month before `to`. Other reports take no window.
+     */
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
   })
   .superRefine((body, ctx) => {
     if (body.encryption !== undefined && body.password === undefined) {
@@ -51,6 +59,13 @@ export const SubmitReportBody = z
     }
     if (reportDefinition(body.type).passwordRequired && body.password === undefined) {
       ctx.addIssue({ code: 'custom', path: ['password'], message: `is required for a ${body.type} report` });
+    }
+    if (!reportDefinition(body.type).needsSessions) {
+      for (const bound of ['from', 'to'] as const) {
+        if (body[bound] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [bound], message: `is only for a user-activity report, not ${body.type}` });
+        }
+      }
     }
   });
 export type SubmitReportInput = z.infer<typeof SubmitReportBody>;
@@ -71,6 +86,9 @@ export interface SubmitReportDeps {
 export async function submitReport(input: SubmitReportInput, actor: Actor, deps: SubmitReportDeps): Promise<ReportRequest> {
   const definition = reportDefinition(input.type);
   const batchIds = [...new Set(input.batchIds)];
+  const now = deps.clock.now();
+  // Resolved now, so the file says which window it covers however long the workflow takes.
+  const window = definition.needsSessions ? activityWindow(input, now) : undefined;
 
   const course = await deps.records.getCourse(input.courseId);
   if (!course || course.org !== actor.org) throw new NotFoundError(`Course ${input.courseId} not found`);
@@ -90,9 +108,8 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
     }
   }
 
-  const now = deps.clock.now();
   const id = (deps.newId ?? randomUUID)();
-  const key = dedupeKey(actor.org, input.type, course.courseId, batchIds, actor.userId);
+  const key = dedupeKey(actor.org, input.type, course.courseId, batchIds, actor.userId, window && filtersOf(input));
   // Sealed before the lock is taken: a KMS failure then leaves no lock behind.
   const sealedPassword = input.password === undefined ? undefined : await deps.sealer.seal(input.password, id);
   await takeLock(key, id, now, deps);
@@ -111,6 +128,7 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
     batches: Object.fromEntries(batchIds.map((b) => [b, { status: 'PENDING', updatedAt: now.toISOString() }])),
     sealedPassword,
     ...(sealedPassword === undefined ? {} : { encryption: input.encryption ?? DEFAULT_ZIP_ENCRYPTION }),
+    ...(window === undefined ? {} : { window }),
   };
   try {
     await deps.requests.create(request);
@@ -131,6 +149,12 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
     await deps.requests.releaseLock(key, id).catch(() => undefined);
     throw error;
   }
+}
+
+/** The window as asked (bounds normalised to UTC), so a defaulted bound dedupes whatever the time. */
+function filtersOf(input: Pick<SubmitReportInput, 'from' | 'to'>): RequestFilters {
+  const utc = (bound: string | undefined) => (bound === undefined ? null : new Date(bound).toISOString());
+  return { from: utc(input.from), to: utc(input.to) };
 }
 
 async function takeLock(key: string, requestId: string, now: Date, deps: SubmitReportDeps): Promise<void> {

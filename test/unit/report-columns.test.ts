@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { outlineCourse } from '#shared/domain/course-structure';
 import type { LearnerBundle, UserRecord } from '#shared/domain/records';
-import { ReportTypes } from '#shared/domain/report-types';
+import { CourseExhaustTypes } from '#shared/domain/report-types';
 import { reportDefinition } from '#shared/reports/catalogue';
 import { type Column, fileLayout } from '#shared/reports/columns';
 import type { BatchContext, LearnerRow } from '#shared/reports/report-definition';
@@ -19,7 +19,7 @@ const learner: LearnerBundle = {
 };
 
 describe('report columns as data', () => {
-  it.each(ReportTypes)('%s: every row has one cell per header, headers unique and the DIKSHA ones first', (type) => {
+  it.each(CourseExhaustTypes)('%s: every row has one cell per header, headers unique and the DIKSHA ones first', (type) => {
     const layout = reportDefinition(type).layout(context);
     expect(layout.header.slice(0, 5)).toEqual(['Collection Id', 'Collection Name', 'Batch Id', 'Batch Name', 'User UUID']);
     expect(new Set(layout.header).size).toBe(layout.header.length);

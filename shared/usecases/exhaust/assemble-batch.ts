@@ -3,7 +3,7 @@ import type { ReportFile } from '../../domain/report-request.ts';
 import { reportObjectKey, shardPartKey } from '../../domain/report-request.ts';
 import { readAhead } from '../../exhaust/read-ahead.ts';
 import { streamExhaustZip, zipCsvParts } from '../../exhaust/write-exhaust.ts';
-import { type ExhaustDeps, exhaustRows, loadJob } from './exhaust-job.ts';
+import { type ExhaustDeps, exhaustRows, learnerReads, loadJob } from './exhaust-job.ts';
 import type { AssembleBatchInput, AssembleBatchOutput } from './step-contracts.ts';
 
 /**
@@ -12,7 +12,8 @@ import type { AssembleBatchInput, AssembleBatchOutput } from './step-contracts.t
  */
 export async function assembleBatch(task: AssembleBatchInput, deps: ExhaustDeps): Promise<AssembleBatchOutput> {
   const { requestId, batchId } = task;
-  const { request, definition, context } = await loadJob(requestId, batchId, deps);
+  const job = await loadJob(requestId, batchId, deps);
+  const { request, definition, context } = job;
   const password = request.sealedPassword ? await deps.sealer.open(request.sealedPassword, requestId) : undefined;
   const entryName = zipEntryName(batchId, request.type, request.courseId);
   const layout = definition.layout(context);
@@ -37,7 +38,7 @@ export async function assembleBatch(task: AssembleBatchInput, deps: ExhaustDeps)
           rowBatches: exhaustRows(
             layout,
             context.batch.org,
-            readAhead(deps.records.learnerPages(request.courseId, batchId, { withProfiles: definition.needsProfiles })),
+            readAhead(deps.records.learnerPages(request.courseId, batchId, learnerReads(job))),
           ),
         });
 

@@ -36,7 +36,19 @@ export async function loadJob(
   if (!course) throw new ExhaustFailedError(`Course ${request.courseId} no longer exists`);
   const batch = await deps.records.getBatch(request.courseId, batchId);
   if (!batch) throw new ExhaustFailedError(`Batch ${batchId} no longer exists`);
-  return { request, definition: reportDefinition(request.type), context: { outline: outlineCourse(course), batch } };
+  const definition = reportDefinition(request.type);
+  if (definition.needsSessions && !request.window) {
+    throw new ExhaustFailedError(`Report request ${requestId} has no activity window`);
+  }
+  return { request, definition, context: { outline: outlineCourse(course), batch, window: request.window } };
+}
+
+/** How a job reads its learners: profiles and sessions only when its report needs them. */
+export function learnerReads(job: ExhaustJob): { withProfiles: boolean; sessionsIn: ExhaustJob['context']['window'] } {
+  return {
+    withProfiles: job.definition.needsProfiles,
+    sessionsIn: job.definition.needsSessions ? job.context.window : undefined,
+  };
 }
 
 /** A report's rows for pages of learners: one batch of rows per page. */
