@@ -46,7 +46,14 @@ describe('e2e: course dashboard API over HTTP', () => {
     expect(expected(DEMO.batches.live)).toBeGreaterThan(50);
     expect(byId.get(DEMO.batches.expired)?.status).toBe('Expired');
     expect(byId.get(DEMO.batches.live)?.status).toBe('Live');
-    expect(byId.get(DEMO.batches.live)?.reportTypes).toEqual(['course-progress', 'user-profile', 'question-set']);
+    expect(byId.get(DEMO.batches.live)?.reportTypes).toEqual([
+      'course-progress',
+      'user-profile',
+      'question-set',
+      'enrollments',
+      'exercises',
+      'user-activity',
+    ]);
   });
 
   it('finds a course by part of its Hindi name, for its creator and for the mentor of its batch', async () => {

@@ -64,7 +64,7 @@ describe('course directory against DynamoDB (dynalite)', () => {
           status: 'Live',
           enrolments: 60,
           role: 'creator',
-          reportTypes: ['course-progress', 'user-profile', 'question-set'],
+          reportTypes: ['course-progress', 'user-profile', 'question-set', 'enrollments', 'exercises', 'user-activity'],
         },
         expect.objectContaining({ batchId: 'batch-old', status: 'Expired', enrolments: 7, role: 'creator' }),
       ],

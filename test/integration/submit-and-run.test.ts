@@ -111,6 +111,40 @@ describe('use case: request report, then the workflow steps, on real tables and 
     expect(await requests.get(again.id)).toMatchObject({ status: 'FAILED', error: 'Report generation timed out' });
   });
 
+  it('user-activity: resolves the window at request time, dedupes on the window as asked, and writes it into the file', async () => {
+    const activity = { type: 'user-activity' as const, courseId: 'course-1', batchIds: ['batch-1'], password: 'Secret123' };
+    const lastMonth = await submitReport(activity, actor, deps());
+    // `to` is the request time, `from` the same instant a calendar month before.
+    const monthBefore = new Date(now);
+    monthBefore.setUTCMonth(now.getUTCMonth() - 1);
+    expect((await requests.get(lastMonth.id))?.window).toEqual({ from: monthBefore.toISOString(), to: now.toISOString() });
+    tick();
+    // The same request a second later is the same request: its defaulted bounds are not part of the key.
+    await expect(submitReport(activity, actor, deps())).rejects.toThrow(DuplicateRequestError);
+    // Another window is another request; the same instants written in another zone are the same one.
+    const january = await submitReport({ ...activity, from: '2026-01-01T00:00:00Z', to: '2026-01-31T00:00:00Z' }, actor, deps());
+    await expect(
+      submitReport({ ...activity, from: '2026-01-01T05:30:00+05:30', to: '2026-01-31T00:00:00.000Z' }, actor, deps()),
+    ).rejects.toThrow(DuplicateRequestError);
+
+    await planExhaust({ requestId: january.id }, { requests, records, clock, learnersPerShard: 100_000 });
+    const result = await assembleBatch(
+      { requestId: january.id, batchId: 'batch-1' },
+      { records, requests, store, sealer, clock },
+    );
+    expect(result).toEqual({ batchId: 'batch-1', rows: 1 });
+    const file = (await requests.get(january.id))?.batches['batch-1']?.file;
+    const { bytes } = await download(await store.downloadLink(file?.key ?? '', 'x.zip', 60));
+    const { header, rows } = readCsv((await openZip(bytes, 'Secret123')).text);
+    const at = (name: string) => rows[0]?.[header.indexOf(name)];
+    expect([at('from'), at('to'), at('session_start_time')]).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-31T00:00:00.000Z',
+      '',
+    ]);
+    for (const id of [lastMonth.id, january.id]) await markExhaustFailed({ requestId: id }, { requests, clock });
+  });
+
   it('holds a fresh lock whose request is still being written, and frees it once that is overdue (a crash)', async () => {
     tick();
     const key = dedupeKey('org-1', 'course-progress', 'course-1', ['batch-1'], actor.userId);

@@ -35,6 +35,18 @@ describe('report request lifecycle', () => {
     expect(dedupeKey('org', 'course-progress', 'c1', ['b1', 'b2'], 'u2')).not.toBe(key);
   });
 
+  it('keeps the user activity window in the dedupe key as asked, a defaulted bound as null', () => {
+    const lastMonth = dedupeKey('org', 'user-activity', 'c1', ['b1'], 'u1', { from: null, to: null });
+    const january = { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' };
+    expect(dedupeKey('org', 'user-activity', 'c1', ['b1'], 'u1', { from: null, to: null })).toBe(lastMonth);
+    expect(dedupeKey('org', 'user-activity', 'c1', ['b1'], 'u1', january)).not.toBe(lastMonth);
+    expect(dedupeKey('org', 'user-activity', 'c1', ['b1'], 'u1', { ...january, to: null })).not.toBe(
+      dedupeKey('org', 'user-activity', 'c1', ['b1'], 'u1', january),
+    );
+    // Reports without filters keep the key they always had.
+    expect(dedupeKey('org', 'user-activity', 'c1', ['b1'], 'u1')).not.toBe(lastMonth);
+  });
+
   it('succeeds only when every batch produced its file, naming the failed ones otherwise', () => {
     const at = '2026-01-01T00:00:00.000Z';
     expect(outcomeOf({ b1: { status: 'SUCCESS', updatedAt: at } }).status).toBe('SUCCESS');
