@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { outlineCourse } from '#shared/domain/course-structure';
-import { type ReportType, ReportTypes } from '#shared/domain/report-types';
+import { CourseExhaustTypes, type ReportType } from '#shared/domain/report-types';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
 import { reportDefinition } from '#shared/reports/catalogue';
 import type { ReportView } from '#shared/usecases/read-reports';
@@ -38,7 +38,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,100000,1000000' },
     'qs-sizes': { type: 'string', default: '10000,100000' },
-    reports: { type: 'string', default: ReportTypes.join(',') },
+    reports: { type: 'string', default: CourseExhaustTypes.join(',') },
     runs: { type: 'string', default: '1' },
     'read-learners': { type: 'string', default: '2000' },
     'latency-ms': { type: 'string', default: '10' },
@@ -137,7 +137,7 @@ async function readsBench(learners: number, latencyMs: number) {
       `| report | reads | learners | requests / 1,000 learners | sequential round trips / 1,000 learners | seconds (with ${latencyMs} ms per request) |`,
       '| --- | --- | ---: | ---: | ---: | ---: |',
     ];
-    for (const type of ReportTypes) {
+    for (const type of CourseExhaustTypes) {
       for (const [label, reads] of [
         ['one at a time (before)', SEQUENTIAL_READS],
         ['parallel (after)', PARALLEL_READS],
