@@ -112,6 +112,9 @@ describe.skipIf(!CHROMIUM)('browser: course dashboard', () => {
       'Course progress',
       'User profile',
       'Question set',
+      'Enrollments',
+      'Exercises',
+      'User activity (last month)',
     ]);
 
     // Every control has a name a screen reader can read out.

@@ -19,6 +19,7 @@ import {
   PASSWORD_REQUIRED,
   PASSWORD_RULES,
   REPORT_TYPE_LABELS,
+  REPORT_TYPES,
   type ReportType,
   STATUS_LABELS,
 } from './rules.ts';
@@ -209,9 +210,7 @@ function renderCourse(course: CourseOverview): void {
   byId('course-title').textContent = course.name;
   byId('course-id').textContent = `Course ${course.courseId}`;
   byId('batch-rows').replaceChildren(...course.batches.map(batchRow));
-  const types = (['course-progress', 'user-profile', 'question-set'] as ReportType[]).filter((type) =>
-    course.batches.some((b) => b.reportTypes.includes(type)),
-  );
+  const types = REPORT_TYPES.filter((type) => course.batches.some((b) => b.reportTypes.includes(type)));
   byId('report-type').replaceChildren(...types.map((type) => h('option', { value: type }, REPORT_TYPE_LABELS[type])));
   byId<HTMLInputElement>('password').value = '';
   byId('request-message').textContent = '';

@@ -3,16 +3,22 @@
  * API's: the API stays the judge and its 4xx reasons are shown as they come.
  */
 
-export type ReportType = 'course-progress' | 'user-profile' | 'question-set';
+export type ReportType = 'course-progress' | 'user-profile' | 'question-set' | 'enrollments' | 'exercises' | 'user-activity';
 export type RequestStatus = 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAILED' | 'EXPIRED';
 
 export const REPORT_TYPE_LABELS: Record<ReportType, string> = {
   'course-progress': 'Course progress',
   'user-profile': 'User profile',
   'question-set': 'Question set',
+  enrollments: 'Enrollments',
+  exercises: 'Exercises',
+  // The page asks for the API's default window; other windows are for the API itself.
+  'user-activity': 'User activity (last month)',
 };
+/** The types in the order the page offers them (those the caller may request). */
+export const REPORT_TYPES = Object.keys(REPORT_TYPE_LABELS) as ReportType[];
 /** Reports that carry personal data and therefore need a password. */
-export const PASSWORD_REQUIRED: ReadonlySet<ReportType> = new Set(['user-profile']);
+export const PASSWORD_REQUIRED: ReadonlySet<ReportType> = new Set(['user-profile', 'enrollments', 'exercises', 'user-activity']);
 export const MAX_BATCHES = 20;
 
 /** The labels DIKSHA's course dashboard shows for a request's status. */
