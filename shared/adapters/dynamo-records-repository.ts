@@ -202,7 +202,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
    * Sessions of the users from `firstUser` to `lastUser` of one bucket (one Query over that user id
    * range), filtered to the window server-side, grouped by user in start order.
    */
-  async sessionsBetween(
+  private async sessionsBetween(
     courseId: string,
     batchId: string,
     bucket: number,
