@@ -27,5 +27,6 @@ export function buildApp(app: App): CourseExhaustStack {
     retainData: app.node.tryGetContext('courseExhaust:retainData') === 'true',
     learnersPerShard: Number(app.node.tryGetContext('courseExhaust:learnersPerShard') ?? 100_000),
     alarmEmail: optionalEmail(app, 'courseExhaust:alarmEmail'),
+    mailFrom: optionalEmail(app, 'courseExhaust:mailFrom'),
   });
 }

@@ -23,6 +23,11 @@ export interface CourseExhaustStackProps extends StackProps {
   retainData?: boolean;
   /** An e-mail address subscribed to the alarm topic. */
   alarmEmail?: string | undefined;
+  /**
+   * The SES-verified sender of "your report ended" messages. Without it e-mail is off and
+   * POST /v1/reports refuses `notifyByEmail` with a 400.
+   */
+  mailFrom?: string | undefined;
 }
 
 /** The whole service: storage, the exhaust workflow, the HTTP API and what ops watch. */
@@ -40,6 +45,8 @@ export class CourseExhaustStack extends Stack {
       retentionDays,
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // Before the workflow: the messages its steps send link to the dashboard.
+    this.dashboard = new DashboardSite(this, 'Dashboard');
     this.workflow = new Workflow(this, 'Workflow', {
       storage: this.storage,
       maxConcurrency: props.maxConcurrency ?? 5,
@@ -48,8 +55,8 @@ export class CourseExhaustStack extends Stack {
       // Measured ~85k course progress rows/s per process for CSV + ZIP; DynamoDB reads are the
       // slower part. 100k learners keeps a shard to tens of seconds, far inside Lambda's 15 minutes.
       learnersPerShard: props.learnersPerShard ?? 100_000,
+      mail: props.mailFrom ? { from: props.mailFrom, dashboardUrl: `${this.dashboard.origin}/` } : undefined,
     });
-    this.dashboard = new DashboardSite(this, 'Dashboard');
     this.api = new Api(this, 'Api', {
       corsOrigins: [this.dashboard.origin],
       storage: this.storage,
@@ -57,6 +64,7 @@ export class CourseExhaustStack extends Stack {
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
       retentionDays,
+      mailFrom: props.mailFrom,
     });
     this.dashboard.deploy({
       apiUrl: this.api.httpApi.apiEndpoint,

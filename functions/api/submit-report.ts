@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { mailConfigured } from '#shared/adapters/notifiers';
 import { logger, metrics } from '#shared/adapters/observability';
 import { passwordSealerFromEnv } from '#shared/adapters/password-sealers';
 import { SfnWorkflowStarter } from '#shared/adapters/sfn-workflow-starter';
@@ -13,6 +14,7 @@ const deps = {
   workflow: new SfnWorkflowStarter(requireEnv('STATE_MACHINE_ARN')),
   sealer: passwordSealerFromEnv(),
   clock,
+  mailEnabled: mailConfigured(),
 };
 
 /** POST /v1/reports — record a report request and start its workflow (202). */

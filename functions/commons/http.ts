@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { logger } from '#shared/adapters/observability';
 import { DomainError, DuplicateRequestError, ForbiddenError, NotFoundError, ValidationError } from '#shared/domain/errors';
 import type { Actor } from '#shared/domain/report-types';
@@ -31,7 +31,21 @@ export function actorOf(event: ApiEvent): Actor {
   if (typeof userId !== 'string' || typeof org !== 'string' || !userId || !org) {
     throw new MissingIdentityError('The token must carry sub and org claims');
   }
-  return { userId, org };
+  return { userId, org, email: verifiedEmail(claims) };
+}
+
+const EmailClaim = z.email();
+
+/**
+ * The caller's address for notices: the `email` claim (Cognito ID tokens carry it), unless the
+ * token says it is unverified (`email_verified` false), since mail must not go to an address
+ * nobody proved is theirs. API Gateway hands claims over as strings.
+ */
+function verifiedEmail(claims: Record<string, unknown>): string | undefined {
+  const email = claims.email;
+  if (typeof email !== 'string' || !EmailClaim.safeParse(email).success) return undefined;
+  if (String(claims.email_verified) === 'false') return undefined;
+  return email;
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {

@@ -1,10 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { requesterMailFromEnv } from '#shared/adapters/notifiers';
 import { logger, metrics } from '#shared/adapters/observability';
 import { SfnExecutionStatus } from '#shared/adapters/sfn-execution-status';
 import { reconcileRequests } from '#shared/usecases/reconcile-requests';
 import { clock, requestsFromEnv } from '../commons/adapters-from-env.ts';
 
-const deps = { requests: requestsFromEnv(), executions: new SfnExecutionStatus(), clock };
+const deps = { requests: requestsFromEnv(), executions: new SfnExecutionStatus(), clock, mail: requesterMailFromEnv() };
 
 /**
  * Scheduled (EventBridge): ends every request whose execution is no longer running, in case an

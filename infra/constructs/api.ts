@@ -19,6 +19,8 @@ export interface ApiProps {
   retentionDays: number;
   /** Browser origins allowed to call the API (the dashboard's); none means no CORS at all. */
   corsOrigins?: string[];
+  /** The SES sender when e-mail is on: POST /v1/reports then accepts `notifyByEmail` (it refuses it otherwise). */
+  mailFrom?: string | undefined;
 }
 
 /** The HTTP API: every route behind a JWT authorizer, one thin Lambda per route. */
@@ -40,6 +42,8 @@ export class Api extends Construct {
     submitFn.addEnvironment('PASSWORD_KEY_ID', storage.passwordKey.keyArn);
     props.stateMachine.grantStartExecution(submitFn);
     storage.passwordKey.grantEncrypt(submitFn);
+    // Only says that e-mail is on; the steps that end requests send it.
+    if (props.mailFrom) submitFn.addEnvironment('MAIL_FROM', props.mailFrom);
 
     const readFn = (fnId: string, entry: string, description: string) => {
       const fn = new ExhaustFunction(this, fnId, { entry, description })

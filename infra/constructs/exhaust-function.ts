@@ -1,11 +1,18 @@
 import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { PROJECT_ROOT } from '../paths.ts';
+
+/** E-mail to requesters: the verified SES sender and the dashboard the messages link to. */
+export interface MailSettings {
+  from: string;
+  dashboardUrl: string;
+}
 
 export interface ExhaustFunctionProps {
   /** Handler module, relative to the project root, e.g. `functions/api/submit-report.ts`. */
@@ -110,6 +117,27 @@ export class ExhaustFunction extends NodejsFunction {
       bucket,
       prefix,
       access === 'read' ? ['s3:GetObject*', 's3:GetBucket*', 's3:List*'] : ['s3:Abort*'],
+    );
+  }
+
+  /**
+   * Lets the function tell requesters that their report ended: SES's SendEmail only, only from
+   * the configured sender (`ses:FromAddress`), with the dashboard address the messages link to.
+   */
+  bindMail(mail: MailSettings): this {
+    this.addEnvironment('MAIL_FROM', mail.from);
+    this.addEnvironment('DASHBOARD_URL', mail.dashboardUrl);
+    const stack = Stack.of(this);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [`arn:${stack.partition}:ses:${stack.region}:${stack.account}:identity/*`],
+        conditions: { StringEquals: { 'ses:FromAddress': mail.from } },
+      }),
+    );
+    return this.acknowledge(
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+      'SES checks SendEmail against the sender and (in the sandbox) each recipient identity; the ses:FromAddress condition pins the sender',
     );
   }
 

@@ -21,7 +21,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { WRITER_MEMORY_MB, WRITER_NODE_OPTIONS } from '../writer-sizing.ts';
-import { ExhaustFunction } from './exhaust-function.ts';
+import { ExhaustFunction, type MailSettings } from './exhaust-function.ts';
 import type { Storage } from './storage.ts';
 
 /** Errors worth another try: throttling and transient service faults, never our domain errors. */
@@ -58,6 +58,8 @@ export interface WorkflowProps {
   timeout: Duration;
   /** Learners one shard handles; bigger batches are split (see README, scale note). */
   learnersPerShard: number;
+  /** When set, the steps that end a request tell requesters who asked (by SES); otherwise e-mail is off. */
+  mail?: MailSettings | undefined;
 }
 
 /**
@@ -133,6 +135,10 @@ export class Workflow extends Construct {
     }).bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
 
     this.functions = [planFn, writeShardFn, assembleFn, finalizeFn, markFailedFn];
+    // Every step that can end a request may be the one that tells its requester.
+    const mayEnd = (fn: ExhaustFunction) => (props.mail ? fn.bindMail(props.mail) : fn);
+    mayEnd(finalizeFn);
+    mayEnd(markFailedFn);
 
     const withRetry = (task: LambdaInvoke) =>
       task.addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
@@ -254,6 +260,7 @@ export class Workflow extends Construct {
       entry: 'functions/workflow/on-execution-ended.ts',
       description: 'Ends the request of an execution that failed, timed out or was aborted',
     }).bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
+    mayEnd(onEndedFn);
     this.functions.push(onEndedFn);
     new Rule(this, 'ExecutionEnded', {
       description: 'Report workflow executions that ended FAILED, TIMED_OUT or ABORTED',
@@ -278,6 +285,7 @@ export class Workflow extends Construct {
       description: 'Ends report requests whose workflow execution is no longer running',
       timeout: Duration.minutes(2),
     }).bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
+    mayEnd(reconcileFn);
     this.stateMachine.grantRead(reconcileFn);
     const machineId = Stack.of(this).resolve((this.stateMachine.node.defaultChild as CfnResource).logicalId);
     reconcileFn.acknowledge(

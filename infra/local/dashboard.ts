@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildDashboard } from '../dashboard-build.ts';
 import { DEMO } from './demo-data.ts';
-import { issueLocalToken } from './dev-auth.ts';
+import { issueLocalToken, localEmail } from './dev-auth.ts';
 import { readBody } from './loopback.ts';
 
 /**
@@ -46,7 +46,7 @@ export function localDashboard(): LocalFallback {
       if (!user) return reply(400, JSON.stringify({ message: 'Not a demo user' }), 'application/json');
       return reply(
         200,
-        JSON.stringify({ token: await issueLocalToken({ sub: user.userId, org: user.org }) }),
+        JSON.stringify({ token: await issueLocalToken({ sub: user.userId, org: user.org, email: localEmail(user.userId) }) }),
         'application/json',
       );
     }

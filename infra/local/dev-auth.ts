@@ -12,10 +12,19 @@ export interface LocalIdentity {
   sub: string;
   org: string;
   scope?: string;
+  /** Sent as `email` with `email_verified: true`, as a Cognito ID token carries it. */
+  email?: string;
 }
 
+/** The demo users' addresses: a domain that cannot receive mail, since local messages only land in the outbox. */
+export const localEmail = (userId: string): string => `${userId}@demo.course-exhaust.local`;
+
 export async function issueLocalToken(identity: LocalIdentity, expiresIn = '12h'): Promise<string> {
-  return new SignJWT({ org: identity.org, ...(identity.scope ? { scope: identity.scope } : {}) })
+  return new SignJWT({
+    org: identity.org,
+    ...(identity.scope ? { scope: identity.scope } : {}),
+    ...(identity.email ? { email: identity.email, email_verified: true } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(identity.sub)
     .setIssuer(LOCAL_ISSUER)

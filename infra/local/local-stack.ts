@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
+import { requesterMailFromEnv } from '#shared/adapters/notifiers';
 import { SfnExecutionStatus } from '#shared/adapters/sfn-execution-status';
 import { systemClock } from '#shared/domain/ports';
 import { reconcileRequests } from '#shared/usecases/reconcile-requests';
@@ -12,6 +13,7 @@ import { localDashboard } from './dashboard.ts';
 import { createTables, type RunningServer, startDynalite, startS3rver } from './emulators.ts';
 import { startLocalHttpApi } from './http-api.ts';
 import { invokeLikeLambda, type LocalHandler } from './lambda-context.ts';
+import { freeLoopbackPort } from './loopback.ts';
 import { type LocalStepFunctions, startLocalStepFunctions, type TaskHandlers } from './sfn-server.ts';
 import {
   type CfnTemplate,
@@ -40,6 +42,8 @@ if (!('withResolvers' in Promise)) {
 }
 
 export const LOCAL_BUCKET = 'course-exhaust-reports';
+/** Where local mode's messages land, inside the data folder. */
+export const LOCAL_OUTBOX_FOLDER = 'outbox';
 export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:CourseExhaust';
 
 export interface LocalStackOptions {
@@ -88,7 +92,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const s3 = await startS3rver({ directory: join(dataDir, 's3'), bucket: LOCAL_BUCKET });
     started.push(s3);
 
-    const env = localEnvironment(template, dataDir, { dynamo: dynamo.endpoint, s3: s3.endpoint });
+    // The API's address is known before handlers load: the messages they send link to its dashboard.
+    const apiPort = options.apiPort || (await freeLoopbackPort());
+    const env = localEnvironment(template, dataDir, {
+      dynamo: dynamo.endpoint,
+      s3: s3.endpoint,
+      dashboard: `http://127.0.0.1:${apiPort}/`,
+    });
     await createTables(
       dynamo.endpoint,
       tableSchemas(template).map((schema) => ({ name: schema.logicalId, schema })),
@@ -161,11 +171,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const requestsTable = env.REQUESTS_TABLE;
     if (!requestsTable) throw new Error('REQUESTS_TABLE was not resolved from the stack');
     const { ended: settledAtStart } = await reconcileRequests(
-      { requests: new DynamoRequestsRepository(requestsTable), executions: new SfnExecutionStatus(), clock: systemClock },
+      {
+        requests: new DynamoRequestsRepository(requestsTable),
+        executions: new SfnExecutionStatus(),
+        clock: systemClock,
+        mail: requesterMailFromEnv(),
+      },
       { restarted: true },
     );
 
-    const api = await startLocalHttpApi(routes, options.apiPort, localDashboard());
+    const api = await startLocalHttpApi(routes, apiPort, localDashboard());
     started.push(api);
 
     return { apiUrl: api.endpoint, env, template, stepFunctions, taskInvocations, settledAtStart, stop: stopAll };
@@ -191,7 +206,7 @@ function collectTaskStates(definition: Record<string, unknown>, found = new Map<
 function localEnvironment(
   template: CfnTemplate,
   dataDir: string,
-  endpoints: { dynamo: string; s3: string },
+  endpoints: { dynamo: string; s3: string; dashboard: string },
 ): Record<string, string> {
   const env: Record<string, string> = {
     AWS_REGION: 'us-east-1',
@@ -201,6 +216,9 @@ function localEnvironment(
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamo,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     LOCAL_PASSWORD_KEY: localPasswordKey(dataDir),
+    // Local mode's stand-in for SES: each message is a .eml file here (`.local/outbox/` for npm start).
+    LOCAL_OUTBOX_DIR: join(dataDir, LOCAL_OUTBOX_FOLDER),
+    DASHBOARD_URL: endpoints.dashboard,
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',

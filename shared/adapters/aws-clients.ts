@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isLocalMode } from '../config.ts';
@@ -33,6 +34,7 @@ let documentClient: DynamoDBDocumentClient | undefined;
 let s3Client: S3Client | undefined;
 let sfnClient: SFNClient | undefined;
 let kmsClient: KMSClient | undefined;
+let sesClient: SESv2Client | undefined;
 
 export const clients = {
   get dynamo(): DynamoDBDocumentClient {
@@ -50,5 +52,9 @@ export const clients = {
   get kms(): KMSClient {
     kmsClient ??= tracer.captureAWSv3Client(new KMSClient({}));
     return kmsClient;
+  },
+  get ses(): SESv2Client {
+    sesClient ??= tracer.captureAWSv3Client(new SESv2Client({}));
+    return sesClient;
   },
 };

@@ -170,13 +170,20 @@ export class DynamoRequestsRepository implements RequestsRepository {
     );
   }
 
-  async finish(id: string, status: Extract<RequestStatus, 'SUCCESS' | 'FAILED'>, error: string | undefined, now: Date) {
+  async finish(
+    id: string,
+    status: Extract<RequestStatus, 'SUCCESS' | 'FAILED'>,
+    error: string | undefined,
+    now: Date,
+  ): Promise<ReportRequest | undefined> {
     try {
-      await this.db.send(
+      // One conditional write ends the request and removes its secrets; ALL_OLD hands the
+      // notification address to this caller alone (a retry, or a second path, finds it gone).
+      const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: requestKey(id),
-          UpdateExpression: `SET #status = :status, updatedAt = :now, completedAt = :now${error ? ', #error = :error' : ''} REMOVE sealedPassword, active`,
+          UpdateExpression: `SET #status = :status, updatedAt = :now, completedAt = :now${error ? ', #error = :error' : ''} REMOVE sealedPassword, notifyEmail, active`,
           ConditionExpression: '#status IN (:submitted, :processing)',
           ExpressionAttributeNames: { '#status': 'status', ...(error ? { '#error': 'error' } : {}) },
           ExpressionAttributeValues: {
@@ -186,11 +193,12 @@ export class DynamoRequestsRepository implements RequestsRepository {
             ':processing': 'PROCESSING',
             ...(error ? { ':error': error } : {}),
           },
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return true;
+      return requestOf(out.Attributes ?? {});
     } catch (caught) {
-      if (isConditionFailure(caught)) return false;
+      if (isConditionFailure(caught)) return undefined;
       throw caught;
     }
   }

@@ -57,13 +57,17 @@ export interface RequestsRepository {
   /** Moves SUBMITTED/PROCESSING to PROCESSING and resets the batches' progress. */
   markProcessing(id: string, now: Date): Promise<ReportRequest>;
   recordBatch(id: string, batchId: string, progress: BatchProgress): Promise<void>;
-  /** Ends an active request and drops its sealed password; false if it had already ended. */
+  /**
+   * Ends an active request and drops its sealed password and notification address. Returns the
+   * request as it was just before (address included), or undefined if it had already ended: only
+   * the one call that ended it gets the address, so the requester is told once.
+   */
   finish(
     id: string,
     status: Extract<RequestStatus, 'SUCCESS' | 'FAILED'>,
     error: string | undefined,
     now: Date,
-  ): Promise<boolean>;
+  ): Promise<ReportRequest | undefined>;
   listForCourse(query: ListRequestsQuery): Promise<ReportRequest[]>;
   /** Ids of every request still SUBMITTED or PROCESSING. */
   listActiveIds(): Promise<string[]>;
@@ -95,6 +99,19 @@ export interface ExecutionStatusReader {
 export interface PasswordSealer {
   seal(password: string, requestId: string): Promise<string>;
   open(sealed: string, requestId: string): Promise<string>;
+}
+
+/** One message to a requester; `requestId` is for logs (the address never is). */
+export interface Notice {
+  requestId: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends notices to requesters: SES on AWS, an outbox folder locally. Throws when it could not. */
+export interface Notifier {
+  send(notice: Notice): Promise<void>;
 }
 
 export interface Clock {

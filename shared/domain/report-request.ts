@@ -40,6 +40,12 @@ export interface ReportRequest {
   error?: string | undefined;
   /** Ciphertext of the ZIP password; never plaintext, removed when the request ends. */
   sealedPassword?: string | undefined;
+  /**
+   * Where to say that the request ended (the requester's address, asked for with `notifyByEmail`):
+   * personal data, so never in the execution input, a log or a read; removed when the request ends,
+   * by the same write that ends it, which hands it to that step alone to send the one message.
+   */
+  notifyEmail?: string | undefined;
   /** How the ZIP is encrypted when there is a password (not secret); AES-256 when unset. */
   encryption?: ZipEncryption | undefined;
   /** The user activity report's window, resolved at request time (defaults filled in). */

@@ -11,4 +11,6 @@ export type ReportType = (typeof ReportTypes)[number];
 export interface Actor {
   userId: string;
   org: string;
+  /** The caller's e-mail address, when the token carries a verified one (`email` claim): where "tell me when it ends" goes. */
+  email?: string | undefined;
 }

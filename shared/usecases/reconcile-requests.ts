@@ -1,5 +1,6 @@
 import type { Clock, ExecutionStatusReader, RequestsRepository } from '../domain/ports.ts';
 import { isActive, NEVER_STARTED_ERROR, neverStarted, type ReportRequest } from '../domain/report-request.ts';
+import { type RequesterMail, tellRequester } from './exhaust/tell-requester.ts';
 
 /** What a requester reads when the local stack restarted under their request. */
 export const SERVICE_RESTARTED_ERROR = 'The service restarted while this report was being made; please request it again';
@@ -13,6 +14,8 @@ export interface ReconcileDeps {
   requests: RequestsRepository;
   executions: ExecutionStatusReader;
   clock: Clock;
+  /** Tells requesters who asked for it that their report ended; absent when e-mail is off. */
+  mail?: RequesterMail | undefined;
 }
 
 export interface ReconcileOptions {
@@ -29,7 +32,7 @@ export interface ReconcileOptions {
  * request stays in flight for good when an execution-ended event was lost (on AWS, on a schedule)
  * or the process running the workflows went away (local mode, at start). A settled request ends
  * FAILED with a message saying why, its lock is released and its sealed password removed, so the
- * same request is accepted again.
+ * same request is accepted again; a requester who asked to be told is.
  */
 export async function reconcileRequests(
   deps: ReconcileDeps,
@@ -42,8 +45,10 @@ export async function reconcileRequests(
     if (!request || !isActive(request.status)) continue;
     const error = await reasonToEnd(request, deps, options);
     if (error === undefined) continue;
-    if (await deps.requests.finish(id, 'FAILED', error, deps.clock.now())) ended.push(id);
+    const endedNow = await deps.requests.finish(id, 'FAILED', error, deps.clock.now());
+    if (endedNow) ended.push(id);
     await deps.requests.releaseLock(request.dedupeKey, id);
+    await tellRequester(endedNow, { status: 'FAILED', error }, deps.mail);
   }
   return { checked: ids.length, ended };
 }

@@ -9,4 +9,5 @@ export { type ExhaustDeps, exhaustRows } from './exhaust/exhaust-job.ts';
 export { finalizeExhaust } from './exhaust/finalize-exhaust.ts';
 export { markExhaustFailed } from './exhaust/mark-exhaust-failed.ts';
 export { type PlanDeps, planExhaust } from './exhaust/plan-exhaust.ts';
+export { type RequesterMail, tellRequester } from './exhaust/tell-requester.ts';
 export { writeShard } from './exhaust/write-shard.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { activityWindow } from '../course-reports/window.ts';
 import { outlineCourse } from '../domain/course-structure.ts';
-import { DuplicateRequestError, ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import { DuplicateRequestError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Clock, PasswordSealer, RecordsRepository, RequestsRepository, WorkflowStarter } from '../domain/ports.ts';
 import { type BatchRecord, Id } from '../domain/records.ts';
 import {
@@ -42,6 +42,8 @@ export const SubmitReportBody = z
     password: ZipPassword.optional(),
     /** With a password: AES-256 (default) or the weak but widely readable ZipCrypto. */
     encryption: z.enum(ZipEncryptions).optional(),
+    /** Tell the requester by e-mail when the report ends (SUCCESS or FAILED), at their token's address. */
+    notifyByEmail: z.boolean().optional(),
     /**
      * The user activity report's window (ISO-8601 with a zone), as in the sync API: `to` defaults
      * to the request time, `from` to a month before `to`. Other reports take no window.
@@ -77,6 +79,8 @@ export interface SubmitReportDeps {
   sealer: PasswordSealer;
   clock: Clock;
   newId?: () => string;
+  /** Whether this deployment sends e-mail (a sender is configured); without one `notifyByEmail` is refused. */
+  mailEnabled?: boolean | undefined;
 }
 
 /**
@@ -86,6 +90,7 @@ export interface SubmitReportDeps {
 export async function submitReport(input: SubmitReportInput, actor: Actor, deps: SubmitReportDeps): Promise<ReportRequest> {
   const definition = reportDefinition(input.type);
   const batchIds = [...new Set(input.batchIds)];
+  const notifyEmail = input.notifyByEmail ? recipientOf(actor, deps) : undefined;
   const now = deps.clock.now();
   // Resolved now, so the file says which window it covers however long the workflow takes.
   const window = definition.needsSessions ? activityWindow(input, now) : undefined;
@@ -129,6 +134,7 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
     sealedPassword,
     ...(sealedPassword === undefined ? {} : { encryption: input.encryption ?? DEFAULT_ZIP_ENCRYPTION }),
     ...(window === undefined ? {} : { window }),
+    ...(notifyEmail === undefined ? {} : { notifyEmail }),
   };
   try {
     await deps.requests.create(request);
@@ -149,6 +155,24 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
     await deps.requests.releaseLock(key, id).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Where the "report ended" message goes: the address the caller's token carries (the `email`
+ * claim of a Cognito ID token), never one from the body, so a request cannot mail a stranger.
+ */
+function recipientOf(actor: Actor, deps: SubmitReportDeps): string {
+  if (!deps.mailEnabled) {
+    throw new ValidationError('This service is not set up to send e-mail; ask without notifyByEmail', [
+      { path: 'notifyByEmail', message: 'e-mail is not configured on this service' },
+    ]);
+  }
+  if (!actor.email) {
+    throw new ValidationError('Your sign-in carries no verified e-mail address to tell you at', [
+      { path: 'notifyByEmail', message: 'no verified e-mail address in your token (email claim)' },
+    ]);
+  }
+  return actor.email;
 }
 
 /** The window as asked (bounds normalised to UTC), so a defaulted bound dedupes whatever the time. */

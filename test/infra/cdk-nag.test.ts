@@ -10,6 +10,7 @@ describe('infra: cdk-nag AwsSolutions', () => {
         'courseExhaust:jwtIssuer': 'https://issuer.example.com/',
         'courseExhaust:jwtAudience': 'dashboard',
         'courseExhaust:alarmEmail': 'ops@example.com',
+        'courseExhaust:mailFrom': 'reports@example.com',
         'aws:cdk:bundling-stacks': [],
       },
     });

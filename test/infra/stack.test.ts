@@ -278,6 +278,18 @@ describe('infra: least privilege', () => {
   });
 });
 
+describe('infra: e-mail off without courseExhaust:mailFrom', () => {
+  it('gives no function a sender or any SES permission', () => {
+    for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment?.Variables?.MAIL_FROM, id).toBeUndefined();
+      expect(
+        actionsOf(id).some((a) => a.startsWith('ses:')),
+        id,
+      ).toBe(false);
+    }
+  });
+});
+
 describe('infra: observability', () => {
   it('has a dashboard and alarms on failed workflows and function errors', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);

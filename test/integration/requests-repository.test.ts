@@ -89,8 +89,9 @@ describe('requests repository against DynamoDB (dynalite)', () => {
     ).toBe(false);
   });
 
-  it('moves a request through its statuses, ends it once, and drops the sealed password', async () => {
-    await requests.create(request('life', { sealedPassword: 'local:sealed' }));
+  it('moves a request through its statuses, ends it once, and drops the sealed password and notification address', async () => {
+    await requests.create(request('life', { sealedPassword: 'local:sealed', notifyEmail: 'asha@example.org' }));
+    expect(await requests.get('life')).toMatchObject({ notifyEmail: 'asha@example.org' });
     await expect(requests.create(request('life'))).rejects.toThrow();
     expect((await requests.markProcessing('life', now)).status).toBe('PROCESSING');
     await requests.recordBatch('life', 'b1', {
@@ -98,8 +99,10 @@ describe('requests repository against DynamoDB (dynalite)', () => {
       updatedAt: later(1),
       file: { key: 'k', fileName: 'f', rows: 3, bytes: 9, sha256: 'x' },
     });
-    expect(await requests.finish('life', 'SUCCESS', undefined, new Date(later(2)))).toBe(true);
-    expect(await requests.finish('life', 'FAILED', 'late', new Date(later(3)))).toBe(false);
+    // The call that ends it gets the request as it was, address included; a second call gets nothing.
+    const ended = await requests.finish('life', 'SUCCESS', undefined, new Date(later(2)));
+    expect(ended).toMatchObject({ id: 'life', status: 'PROCESSING', notifyEmail: 'asha@example.org' });
+    expect(await requests.finish('life', 'FAILED', 'late', new Date(later(3)))).toBeUndefined();
     const stored = await requests.get('life');
     expect(stored).toMatchObject({
       status: 'SUCCESS',
@@ -107,6 +110,7 @@ describe('requests repository against DynamoDB (dynalite)', () => {
       batches: { b1: { status: 'SUCCESS', file: { rows: 3 } } },
     });
     expect(stored).not.toHaveProperty('sealedPassword');
+    expect(stored).not.toHaveProperty('notifyEmail');
     await expect(requests.markProcessing('life', now)).rejects.toThrow(/no longer active/);
   });
 

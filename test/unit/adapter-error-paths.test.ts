@@ -65,7 +65,7 @@ describe('adapter error paths (aws-sdk-client-mock)', () => {
 
   it('reports an already-ended request instead of overwriting its status', async () => {
     dbMock.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
-    expect(await new DynamoRequestsRepository('t', db).finish('r1', 'FAILED', 'x', new Date())).toBe(false);
+    expect(await new DynamoRequestsRepository('t', db).finish('r1', 'FAILED', 'x', new Date())).toBeUndefined();
   });
 
   it('lets other DynamoDB errors through finish', async () => {

@@ -3,8 +3,9 @@ import { requesterMessage } from '../../domain/failure-message.ts';
 import { outcomeOf } from '../../domain/report-request.ts';
 import type { EndDeps } from './end-deps.ts';
 import type { FinalizeInput, FinalizeOutput } from './step-contracts.ts';
+import { tellRequester } from './tell-requester.ts';
 
-/** Records each batch's outcome, ends the request, and frees its dedupe lock. */
+/** Records each batch's outcome, ends the request, frees its dedupe lock, and tells the requester if asked. */
 export async function finalizeExhaust({ requestId, results }: FinalizeInput, deps: EndDeps): Promise<FinalizeOutput> {
   const request = await deps.requests.get(requestId);
   if (!request) throw new ExhaustFailedError(`Report request ${requestId} not found`);
@@ -20,7 +21,8 @@ export async function finalizeExhaust({ requestId, results }: FinalizeInput, dep
     await deps.requests.recordBatch(requestId, result.batchId, progress);
   }
   const outcome = outcomeOf(batches);
-  await deps.requests.finish(requestId, outcome.status, outcome.error, deps.clock.now());
+  const ended = await deps.requests.finish(requestId, outcome.status, outcome.error, deps.clock.now());
   await deps.requests.releaseLock(request.dedupeKey, requestId);
+  await tellRequester(ended, outcome, deps.mail);
   return { requestId, status: outcome.status };
 }
