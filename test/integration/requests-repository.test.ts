@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
+import type { Notice } from '#shared/domain/ports';
 import type { ReportRequest } from '#shared/domain/report-request';
+import { reconcileRequests } from '#shared/usecases/reconcile-requests';
+import { finalizeExhaust, markExhaustFailed } from '#shared/usecases/run-exhaust';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 
 let emulators: Emulators;
@@ -112,6 +115,34 @@ describe('requests repository against DynamoDB (dynalite)', () => {
     expect(stored).not.toHaveProperty('sealedPassword');
     expect(stored).not.toHaveProperty('notifyEmail');
     await expect(requests.markProcessing('life', now)).rejects.toThrow(/no longer active/);
+  });
+
+  it('tells the requester once, from whichever step ended the request, however often the steps run again', async () => {
+    const sent: Notice[] = [];
+    const mail = { notifier: { send: async (notice: Notice) => void sent.push(notice) }, dashboardUrl: 'https://dash.example/' };
+    const clock = { now: () => new Date(later(5)) };
+    const executions = { stateOf: async () => 'FAILED' as const };
+    await requests.create(request('told', { status: 'PROCESSING', notifyEmail: 'asha@example.org', executionArn: 'arn:x' }));
+    const results = [{ batchId: 'b1', failure: { Error: 'States.TaskFailed' } }];
+    // Finalize, then a retry of it, the Catch, the execution-ended safety net and the reconcile all see the same request.
+    await finalizeExhaust({ requestId: 'told', results }, { requests, clock, mail });
+    await finalizeExhaust({ requestId: 'told', results }, { requests, clock, mail });
+    expect(
+      (await markExhaustFailed({ requestId: 'told', error: { Error: 'States.Runtime' } }, { requests, clock, mail })).changed,
+    ).toBe(false);
+    await reconcileRequests({ requests, executions, clock, mail }, { restarted: true });
+    expect(sent.map((n) => [n.requestId, n.to, n.subject])).toEqual([
+      ['told', 'asha@example.org', 'Your course-progress report failed'],
+    ]);
+    expect(await requests.get('told')).not.toHaveProperty('notifyEmail');
+
+    // The reconcile that ends a request tells its requester too.
+    await requests.create(request('lost', { status: 'PROCESSING', notifyEmail: 'ravi@example.org', executionArn: 'arn:y' }));
+    await reconcileRequests({ requests, executions, clock, mail }, { restarted: false });
+    expect(sent.map((n) => [n.requestId, n.to])).toEqual([
+      ['told', 'asha@example.org'],
+      ['lost', 'ravi@example.org'],
+    ]);
   });
 
   it('lists the newest requests of a course first, filtered by batch, at most the limit', async () => {
