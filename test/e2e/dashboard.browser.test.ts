@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,6 +11,7 @@ import { RECORD_KEYS } from '#shared/adapters/dynamo-records-repository';
 import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
 import { dedupeKey } from '#shared/domain/report-request';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
+import { localEmail } from '../../infra/local/dev-auth.ts';
 import { PROJECT_ROOT } from '../../infra/paths.ts';
 import { openZip, readCsv, type Service, startService } from '../support/local-service.ts';
 
@@ -238,6 +239,54 @@ describe.skipIf(!CHROMIUM)('browser: course dashboard', () => {
     // Another set of batches is another request.
     await page.getByLabel('Spring cohort (live)').check();
     expect(await submit.isEnabled()).toBe(true);
+  });
+
+  it("e-mails the requester who ticked the box, and the message's link opens that report after sign-in, with a download", async () => {
+    await openPage();
+    await signIn(DEMO.creator);
+    await findAndOpen('classroom', 'Foundations of Classroom Assessment');
+    await page.getByLabel('Spring cohort (live)').check();
+    await page.getByLabel('Report type').selectOption('question-set');
+    await page.getByLabel(/ZIP password/).fill(PASSWORD);
+    expect(await page.locator('#notify-hint').textContent()).toContain(`goes to ${localEmail(DEMO.creator)}`);
+    await page.getByLabel('E-mail me when it ends').check();
+    // Earlier tests' requests are listed too (one stays Submitted for good): the new one is the row that was not there.
+    const listed = async () =>
+      page.locator('#request-rows tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-request-id') ?? ''));
+    const before = new Set(await listed());
+    await page.getByRole('button', { name: 'Request report' }).click();
+    await expect.poll(async () => (await listed()).filter((id) => !before.has(id)).length, SOON).toBe(1);
+    const requestId = (await listed()).find((id) => !before.has(id)) as string;
+    await expect.poll(() => pillOf(requestId).textContent(), ENDED).toBe('Success');
+    await context.close();
+
+    // The message lands in the local outbox just after the request ends.
+    const outbox = service.stack.env.LOCAL_OUTBOX_DIR as string;
+    const mine = () => (existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith(`-${requestId}.eml`)) : []);
+    await expect.poll(() => mine().length, ENDED).toBe(1);
+    const eml = readFileSync(join(outbox, mine()[0] as string), 'utf8');
+    expect(eml).toContain(`To: ${localEmail(DEMO.creator)}\r\n`);
+    const link = eml.match(/https?:\/\/\S+/)?.[0] as string;
+    expect(link).toBe(`${service.stack.apiUrl}/?report=${requestId}`);
+
+    // A fresh browser session follows the link: sign-in first, then that report with its download.
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    await page.goto(link);
+    await signIn(DEMO.creator);
+    await expect.poll(() => page.locator('#linked-title').textContent(), SOON).toBe('Question set report');
+    expect(await page.locator('#linked-status .pill').textContent()).toBe('Success');
+    expect(await page.content()).not.toContain('X-Amz-');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .locator('#linked')
+        .getByRole('button', { name: `Download ${DEMO.batches.live}` })
+        .click(),
+    ]);
+    const { text } = await openZip(readFileSync(await download.path()), PASSWORD);
+    expect(readCsv(text).rows.length).toBeGreaterThan(0);
   });
 
   it('shows a failed request as Failure with its short reason', async () => {

@@ -57,7 +57,7 @@ export class Api {
   report(id: string) {
     return this.call<{ request: ReportView }>('GET', `/v1/reports/${encodeURIComponent(id)}`).then((b) => b.request);
   }
-  submit(body: { type: ReportType; courseId: string; batchIds: string[]; password?: string }) {
+  submit(body: { type: ReportType; courseId: string; batchIds: string[]; password?: string; notifyByEmail?: boolean }) {
     return this.call<{ request: { id: string; status: RequestStatus; createdAt: string } }>('POST', '/v1/reports', body).then(
       (b) => b.request,
     );

@@ -42,7 +42,23 @@ interface State {
 
 const state = {} as State;
 
+/** Query parameter of the link in "your report ended" e-mails: `?report={id}` opens that request. */
+const REPORT_PARAM = 'report';
+/** Keeps that id across the hosted login's round trip, which comes back without the query. */
+const LINKED_REPORT_KEY = 'courseExhaust.linkedReport';
+
+/** Takes `?report={id}` off the address, keeping it until the dashboard (after sign-in) shows it. */
+function rememberLinkedReport(): void {
+  const url = new URL(location.href);
+  const id = url.searchParams.get(REPORT_PARAM);
+  if (!id) return;
+  sessionStorage.setItem(LINKED_REPORT_KEY, id);
+  url.searchParams.delete(REPORT_PARAM);
+  history.replaceState(null, '', url.toString());
+}
+
 async function main(): Promise<void> {
+  rememberLinkedReport();
   const config = (await (await fetch('config.json', { cache: 'no-store' })).json()) as DashboardConfig;
   state.config = config;
   state.api = new Api(config.apiUrl.replace(/\/$/, ''), storedToken);
@@ -132,6 +148,7 @@ async function showDashboard(): Promise<void> {
         onclick: () => {
           signOut();
           closeCourse();
+          byId('linked').hidden = true;
           void showSignIn();
         },
       },
@@ -139,7 +156,55 @@ async function showDashboard(): Promise<void> {
     ),
   );
   byId<HTMLInputElement>('query').focus();
-  await search('');
+  await Promise.all([search(''), showLinkedReport()]);
+}
+
+/** The request an e-mail linked to: its status and, when done, downloads that each mint a fresh link. */
+async function showLinkedReport(): Promise<void> {
+  const id = sessionStorage.getItem(LINKED_REPORT_KEY);
+  if (!id) return;
+  const section = byId('linked');
+  const status = byId('linked-status');
+  section.hidden = false;
+  byId('linked-title').textContent = 'Your report';
+  byId('linked-summary').textContent = '';
+  byId('linked-actions').replaceChildren();
+  status.className = '';
+  status.textContent = 'Loading the report from your e-mail…';
+  try {
+    const request = await state.api.report(id);
+    sessionStorage.removeItem(LINKED_REPORT_KEY);
+    renderLinkedReport(request);
+    byId('linked-title').focus();
+  } catch (error) {
+    // Kept for after a new sign-in when the token had expired; any other refusal is final.
+    if (!(error instanceof ApiError && error.status === 401)) sessionStorage.removeItem(LINKED_REPORT_KEY);
+    status.className = 'error';
+    await failed(error, status);
+  }
+}
+
+function renderLinkedReport(request: ReportView): void {
+  byId('linked-title').textContent = `${REPORT_TYPE_LABELS[request.type]} report`;
+  byId('linked-summary').textContent =
+    `Course ${request.courseId} · ${request.batchIds.length} batch${request.batchIds.length === 1 ? '' : 'es'} · requested ${formatDateTime(request.createdAt)}`;
+  const status = byId('linked-status');
+  status.className = '';
+  status.replaceChildren(h('span', { class: `pill ${request.status.toLowerCase()}` }, STATUS_LABELS[request.status]));
+  if (request.status === 'FAILED' && request.error) status.append(h('span', { class: 'reason' }, ` ${request.error}`));
+  const downloads = request.batches
+    .filter((b) => b.file && request.status !== 'EXPIRED')
+    .map((b) =>
+      h(
+        'button',
+        { type: 'button', class: 'download', onclick: () => void download(request.id, b.batchId, status) },
+        `Download ${b.batchId}`,
+      ),
+    );
+  byId('linked-actions').replaceChildren(
+    ...downloads,
+    h('button', { type: 'button', class: 'link', onclick: () => void openCourse(request.courseId) }, 'Open its course'),
+  );
 }
 
 let searches = 0;
@@ -214,6 +279,16 @@ function renderCourse(course: CourseOverview): void {
   byId('report-type').replaceChildren(...types.map((type) => h('option', { value: type }, REPORT_TYPE_LABELS[type])));
   byId<HTMLInputElement>('password').value = '';
   byId('request-message').textContent = '';
+  // Messages go to the address the sign-in carries; without one there is nowhere to send them.
+  const token = storedToken();
+  const email = token ? tokenClaims(token).email : undefined;
+  const notify = byId<HTMLInputElement>('notify');
+  notify.checked = false;
+  notify.disabled = typeof email !== 'string';
+  byId('notify-hint').textContent =
+    typeof email === 'string'
+      ? `A message with a link to the report goes to ${email} when it succeeds or fails.`
+      : 'Your sign-in carries no e-mail address, so no message can be sent.';
   updateRequestForm();
 }
 
@@ -293,6 +368,7 @@ async function submitRequest(): Promise<void> {
       courseId: course.courseId,
       batchIds: [...state.selected],
       ...(password.value ? { password: password.value } : {}),
+      ...(byId<HTMLInputElement>('notify').checked ? { notifyByEmail: true } : {}),
     });
     password.value = '';
     // Shown at once as Submitted; the refresh below then follows it through Pending to its end.
@@ -383,8 +459,7 @@ function renderRequests(course: CourseOverview, requests: ReportView[]): void {
 }
 
 /** Links expire: each click reads the request again and follows the link minted just now. */
-async function download(requestId: string, batchId: string): Promise<void> {
-  const status = byId('requests-status');
+async function download(requestId: string, batchId: string, status = byId('requests-status')): Promise<void> {
   try {
     const request = await state.api.report(requestId);
     const url = request.batches.find((b) => b.batchId === batchId)?.file?.url;
