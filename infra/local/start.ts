@@ -6,7 +6,7 @@ import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-reposit
 import { INGEST_SCOPE } from '#shared/usecases/ingest-records';
 import { PROJECT_ROOT } from '../paths.ts';
 import { DEMO } from './demo-data.ts';
-import { issueLocalToken } from './dev-auth.ts';
+import { issueLocalToken, localEmail } from './dev-auth.ts';
 import { ACADEMY, seedLearnerDemo } from './learner-demo-data.ts';
 import { startLocalStack } from './local-stack.ts';
 import { seedDemoData } from './seed.ts';
@@ -37,8 +37,8 @@ if (stack.settledAtStart.length > 0) {
   console.log(`Ended ${stack.settledAtStart.length} request(s) the last run left in flight (FAILED: the service restarted).`);
 }
 
-const creator = await issueLocalToken({ sub: DEMO.creator, org: DEMO.org, scope: INGEST_SCOPE });
-const mentor = await issueLocalToken({ sub: DEMO.mentor, org: DEMO.org });
+const creator = await issueLocalToken({ sub: DEMO.creator, org: DEMO.org, scope: INGEST_SCOPE, email: localEmail(DEMO.creator) });
+const mentor = await issueLocalToken({ sub: DEMO.mentor, org: DEMO.org, email: localEmail(DEMO.mentor) });
 console.log(`
 Course Exhaust is running locally.
   Dashboard  ${stack.apiUrl}/   (sign in as a demo user)
@@ -46,6 +46,7 @@ Course Exhaust is running locally.
   S3         ${stack.env.AWS_ENDPOINT_URL_S3}
   DynamoDB   ${stack.env.AWS_ENDPOINT_URL_DYNAMODB}
   Data       ${dataDir}
+  Outbox     ${stack.env.LOCAL_OUTBOX_DIR}   ("notifyByEmail": true messages, one .eml each)
 
 Development tokens (12 h), valid only against this local stack's development key, never on AWS:
 creator ${DEMO.creator}, mentor ${DEMO.mentor} of batch ${DEMO.batches.live}
