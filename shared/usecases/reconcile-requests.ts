@@ -47,8 +47,8 @@ export async function reconcileRequests(
     if (error === undefined) continue;
     const endedNow = await deps.requests.finish(id, 'FAILED', error, deps.clock.now());
     if (endedNow) ended.push(id);
-    await deps.requests.releaseLock(request.dedupeKey, id);
     await tellRequester(endedNow, { status: 'FAILED', error }, deps.mail);
+    await deps.requests.releaseLock(request.dedupeKey, id);
   }
   return { checked: ids.length, ended };
 }

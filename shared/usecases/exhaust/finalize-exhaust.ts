@@ -22,7 +22,8 @@ export async function finalizeExhaust({ requestId, results }: FinalizeInput, dep
   }
   const outcome = outcomeOf(batches);
   const ended = await deps.requests.finish(requestId, outcome.status, outcome.error, deps.clock.now());
-  await deps.requests.releaseLock(request.dedupeKey, requestId);
+  // Told before anything else can throw: a retry of this step finds the request ended and tells no one.
   await tellRequester(ended, outcome, deps.mail);
+  await deps.requests.releaseLock(request.dedupeKey, requestId);
   return { requestId, status: outcome.status };
 }

@@ -11,8 +11,8 @@ export async function markExhaustFailed({ requestId, error }: MarkFailedInput, d
     const message = requesterMessage(error);
     const ended = await deps.requests.finish(requestId, 'FAILED', message, deps.clock.now());
     changed = ended !== undefined;
-    await deps.requests.releaseLock(request.dedupeKey, requestId);
     await tellRequester(ended, { status: 'FAILED', error: message }, deps.mail);
+    await deps.requests.releaseLock(request.dedupeKey, requestId);
   }
   return { requestId, status: 'FAILED', changed };
 }
