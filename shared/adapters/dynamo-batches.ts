@@ -8,16 +8,58 @@ import {
 
 /**
  * Batched DynamoDB reads and writes with DynamoDB's own limits (100 keys per BatchGet, 25 puts per
- * BatchWrite) and retries of what it leaves unprocessed, backing off between rounds.
+ * BatchWrite) and retries of what it leaves unprocessed, backing off between rounds. Every adapter
+ * that batches goes through here, so there is one back-off and one place a test replaces its sleep.
  */
 export type Item = Record<string, unknown>;
 export type Key = { pk: string; sk: string };
 
-const BATCH_GET_LIMIT = 100;
+export const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
-const MAX_UNPROCESSED_ROUNDS = 8;
+/** BatchGets or BatchWrites of one call in flight at once. */
+const CHUNKS_AT_ONCE = 4;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How often, and after what wait, a batch call sends again what DynamoDB left unprocessed. */
+export interface UnprocessedRetry {
+  /** Sends of one chunk (the first included) before giving up. */
+  rounds: number;
+  /** Waits between rounds; a test passes one that records the wait and returns at once. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const UNPROCESSED_RETRY: UnprocessedRetry = {
+  rounds: 8,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * Exponential back-off with jitter: before round n, between half and all of 50 ms × 2^n (at most
+ * 12.7 s over the 7 waits of 8 rounds), so throttled callers do not retry in step.
+ */
+export function backoffMs(round: number, random: () => number = Math.random): number {
+  return 50 * 2 ** round * (0.5 + random() / 2);
+}
+
+/** Sends `first`, then whatever each send returns as left over, until nothing is left. */
+async function untilProcessed<T>(
+  first: T[],
+  send: (pending: T[]) => Promise<T[] | undefined>,
+  what: 'keys' | 'items',
+  retry: UnprocessedRetry,
+): Promise<void> {
+  let pending: T[] | undefined = first;
+  for (let round = 0; pending && pending.length > 0; round += 1) {
+    if (round === retry.rounds) throw new Error(`DynamoDB kept returning unprocessed ${what}`);
+    if (round > 0) await retry.sleep(backoffMs(round));
+    pending = await send(pending);
+  }
+}
+
+export function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
 
 /** Runs `work` over `items`, at most `limit` at a time; the first failure rejects. */
 export async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -32,21 +74,22 @@ export async function inParallel<T>(items: readonly T[], limit: number, work: (i
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-export async function batchGetAll(
+export interface Projection {
+  expression: string;
+  names: Record<string, string>;
+}
+
+/** One BatchGet of at most 100 keys, with what DynamoDB left unprocessed sent again. */
+export async function batchGetChunk(
   db: DynamoDBDocumentClient,
   tableName: string,
-  keys: readonly Key[],
-  projection?: { expression: string; names: Record<string, string> },
+  keys: Item[],
+  { projection, retry = UNPROCESSED_RETRY }: { projection?: Projection; retry?: UnprocessedRetry } = {},
 ): Promise<Item[]> {
-  const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
   const found: Item[] = [];
-  const chunks: Key[][] = [];
-  for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
-  await inParallel(chunks, 4, async (chunk) => {
-    let pending: Item[] | undefined = chunk;
-    for (let round = 0; pending && pending.length > 0; round += 1) {
-      if (round === MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept returning unprocessed keys');
-      if (round > 0) await sleep(50 * 2 ** round);
+  await untilProcessed(
+    keys,
+    async (pending) => {
       const out = await db.send(
         new BatchGetCommand({
           RequestItems: {
@@ -58,26 +101,48 @@ export async function batchGetAll(
         }),
       );
       found.push(...(out.Responses?.[tableName] ?? []));
-      pending = out.UnprocessedKeys?.[tableName]?.Keys as Item[] | undefined;
-    }
+      return out.UnprocessedKeys?.[tableName]?.Keys as Item[] | undefined;
+    },
+    'keys',
+    retry,
+  );
+  return found;
+}
+
+/** The items of `keys` (each asked once), in BatchGets of 100, a few at once. */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Key[],
+  options: { projection?: Projection; retry?: UnprocessedRetry } = {},
+): Promise<Item[]> {
+  const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+  const found: Item[] = [];
+  await inParallel(chunksOf(unique, BATCH_GET_LIMIT), CHUNKS_AT_ONCE, async (chunk) => {
+    found.push(...(await batchGetChunk(db, tableName, chunk, options)));
   });
   return found;
 }
 
 /** Puts items, later items with the same key winning as they would with one PutItem each. */
-export async function batchPutAll(db: DynamoDBDocumentClient, tableName: string, items: readonly Item[]): Promise<void> {
+export async function batchPutAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Item[],
+  retry: UnprocessedRetry = UNPROCESSED_RETRY,
+): Promise<void> {
   const latest = [...new Map(items.map((item) => [`${item.pk}|${item.sk}`, item])).values()];
-  const chunks: Item[][] = [];
-  for (let i = 0; i < latest.length; i += BATCH_WRITE_LIMIT) chunks.push(latest.slice(i, i + BATCH_WRITE_LIMIT));
-  await inParallel(chunks, 4, async (chunk) => {
-    let requests: { PutRequest: { Item: Item } }[] | undefined = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let round = 0; requests && requests.length > 0; round += 1) {
-      if (round === MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept returning unprocessed items');
-      if (round > 0) await sleep(50 * 2 ** round);
-      const out = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-      requests = out.UnprocessedItems?.[tableName] as typeof requests;
-    }
-  });
+  await inParallel(chunksOf(latest, BATCH_WRITE_LIMIT), CHUNKS_AT_ONCE, (chunk) =>
+    untilProcessed(
+      chunk.map((Item) => ({ PutRequest: { Item } })),
+      async (requests) => {
+        const out = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+        return out.UnprocessedItems?.[tableName] as typeof requests | undefined;
+      },
+      'items',
+      retry,
+    ),
+  );
 }
 
 /** Every item of a Query, all pages. */

@@ -20,7 +20,16 @@ import {
 } from '../domain/learner-stats.ts';
 import type { UserRow } from '../domain/users-list.ts';
 import { clients } from './aws-clients.ts';
-import { batchGetAll, batchPutAll, type Item, inParallel, type Key, queryAll } from './dynamo-batches.ts';
+import {
+  batchGetAll,
+  batchPutAll,
+  type Item,
+  inParallel,
+  type Key,
+  queryAll,
+  UNPROCESSED_RETRY,
+  type UnprocessedRetry,
+} from './dynamo-batches.ts';
 
 /**
  * The learner statistics records in LearningRecords, keyed by the reads (see docs/records.md):
@@ -219,6 +228,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
   constructor(
     private readonly tableName: string,
     private readonly db: DynamoDBDocumentClient = clients.dynamo,
+    private readonly retry: UnprocessedRetry = UNPROCESSED_RETRY,
   ) {}
 
   async getEntities(refs: EntityRef[]): Promise<Map<string, StoredEntity>> {
@@ -226,7 +236,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
       this.db,
       this.tableName,
       refs.map((ref) => ENTITY_KEYS[ref.type](ref.id)),
-      ENTITY_PROJECTION,
+      { projection: ENTITY_PROJECTION, retry: this.retry },
     );
     const found = new Map<string, StoredEntity>();
     for (const item of items) {
@@ -256,7 +266,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
     // Entities belong to an organisation: written only if new or already the same org's,
     // whatever raced the use case's own check.
     await inParallel(owned, OWNED_WRITES_AT_ONCE, (item) => this.putOwned(item));
-    await batchPutAll(this.db, this.tableName, plain);
+    await batchPutAll(this.db, this.tableName, plain, this.retry);
 
     await inParallel(write.users, OWNED_WRITES_AT_ONCE, (u) => this.updateRowProfile(u));
     const attemptUsers = new Map<string, string>();
@@ -448,6 +458,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
       this.db,
       this.tableName,
       sessionIds.map((id) => ENTITY_KEYS['program-session'](id)),
+      { retry: this.retry },
     );
     return items.map((item) => {
       const session = strip<LearnerRecord & { kind: 'program-session' }>(item);
@@ -468,6 +479,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
           this.db,
           this.tableName,
           userIds.map((id) => this.rowKey(org, id)),
+          { retry: this.retry },
         )
       : await queryAll(this.db, {
           TableName: this.tableName,
@@ -493,7 +505,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
       this.db,
       this.tableName,
       courseIds.map((id) => ENTITY_KEYS.course(id)),
-      ENTITY_PROJECTION,
+      { projection: ENTITY_PROJECTION, retry: this.retry },
     );
     // The index may lag a course whose author changed: the course item has the last word.
     return items.flatMap((item) => {

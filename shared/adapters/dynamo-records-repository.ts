@@ -1,13 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityWindow } from '../domain/activity-window.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { LearnerPagesOptions, RecordsRepository } from '../domain/ports.ts';
@@ -25,7 +17,16 @@ import type {
 import { ALL_BUCKETS, learnerBucket } from '../domain/shards.ts';
 import { clients } from './aws-clients.ts';
 import { accessItemsFor, COURSE_INDEX_KEYS } from './course-index-items.ts';
-import { inParallel } from './dynamo-batches.ts';
+import {
+  BATCH_GET_LIMIT,
+  batchGetChunk,
+  batchPutAll,
+  chunksOf,
+  type Item,
+  inParallel,
+  UNPROCESSED_RETRY,
+  type UnprocessedRetry,
+} from './dynamo-batches.ts';
 import { orderedPrefetch, Semaphore } from './ordered-prefetch.ts';
 
 /**
@@ -77,12 +78,6 @@ export const RECORD_KEYS = {
     `SESSIONS#${courseId}#${batchId}#${String(bucket).padStart(2, '0')}`,
 };
 
-const BATCH_GET_LIMIT = 100;
-const BATCH_WRITE_LIMIT = 25;
-const MAX_UNPROCESSED_ROUNDS = 8;
-
-type Item = Record<string, unknown>;
-
 function keysOf(record: LearningRecord): Item {
   switch (record.kind) {
     case 'course':
@@ -113,7 +108,6 @@ function recordOf<T>(item: Item): T {
   return record as T;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const OWNED_WRITES_AT_ONCE = 16;
 
 export class DynamoRecordsRepository implements RecordsRepository {
@@ -123,6 +117,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
     /** Items per Query page; DynamoDB's 1 MB page when unset. Small pages test page boundaries. */
     private readonly pageSize?: number,
     private readonly reads: ReadConcurrency = PARALLEL_READS,
+    private readonly retry: UnprocessedRetry = UNPROCESSED_RETRY,
   ) {}
 
   async getCourse(courseId: string): Promise<CourseRecord | undefined> {
@@ -280,26 +275,19 @@ export class DynamoRecordsRepository implements RecordsRepository {
   /** Profiles by BatchGet of 100, several in flight (bounded by `batchGets`), each retried with back-off. */
   async getUsers(userIds: string[], batchGets = new Semaphore(this.reads.batchGets)): Promise<Map<string, UserRecord>> {
     const users = new Map<string, UserRecord>();
-    const unique = [...new Set(userIds)];
-    const chunks: string[][] = [];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
-    await Promise.all(chunks.map((chunk) => batchGets.run(() => this.batchGetUsers(chunk, users))));
+    const chunks = chunksOf([...new Set(userIds)], BATCH_GET_LIMIT);
+    await Promise.all(
+      chunks.map((chunk) =>
+        batchGets.run(async () => {
+          const items = await batchGetChunk(this.db, this.tableName, chunk.map(RECORD_KEYS.user), { retry: this.retry });
+          for (const item of items) {
+            const user = recordOf<UserRecord>(item);
+            users.set(user.userId, user);
+          }
+        }),
+      ),
+    );
     return users;
-  }
-
-  private async batchGetUsers(userIds: string[], into: Map<string, UserRecord>): Promise<void> {
-    let keys: Item[] | undefined = userIds.map(RECORD_KEYS.user);
-    for (let round = 0; keys && keys.length > 0; round += 1) {
-      if (round === MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept returning unprocessed keys');
-      // Exponential back-off with jitter, so throttled readers do not retry in step.
-      if (round > 0) await sleep(50 * 2 ** round * (0.5 + Math.random() / 2));
-      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-      for (const item of out.Responses?.[this.tableName] ?? []) {
-        const user = recordOf<UserRecord>(item);
-        into.set(user.userId, user);
-      }
-      keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
-    }
   }
 
   async putRecords(records: LearningRecord[]): Promise<void> {
@@ -334,11 +322,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
 
   /** Puts items in BatchWrites of 25; later items with the same key win, as with one PutItem each. */
   private async putPlain(items: Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) {
-      const chunk = new Map<string, Item>();
-      for (const item of items.slice(i, i + BATCH_WRITE_LIMIT)) chunk.set(`${item.pk}|${item.sk}`, item);
-      await this.batchWrite([...chunk.values()]);
-    }
+    await batchPutAll(this.db, this.tableName, items, this.retry);
   }
 
   /**
@@ -408,16 +392,6 @@ export class DynamoRecordsRepository implements RecordsRepository {
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
-
-  private async batchWrite(items: Item[]): Promise<void> {
-    let requests: { PutRequest: { Item: Item } }[] | undefined = items.map((Item) => ({ PutRequest: { Item } }));
-    for (let round = 0; requests && requests.length > 0; round += 1) {
-      if (round === MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept returning unprocessed items');
-      if (round > 0) await sleep(50 * 2 ** round);
-      const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-      requests = out.UnprocessedItems?.[this.tableName] as typeof requests;
     }
   }
 }

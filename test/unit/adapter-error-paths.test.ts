@@ -11,6 +11,9 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { backoffMs, type UnprocessedRetry } from '#shared/adapters/dynamo-batches';
+import { DynamoCourseDirectory } from '#shared/adapters/dynamo-course-directory';
+import { DynamoLearnerRecordsRepository } from '#shared/adapters/dynamo-learner-records';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
 import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
 import { S3ReportStore } from '#shared/adapters/s3-report-store';
@@ -23,6 +26,18 @@ const dbMock = mockClient(DynamoDBDocumentClient);
 const s3Mock = mockClient(S3Client);
 const sfnMock = mockClient(SFNClient);
 
+/** The back-off with its waits recorded instead of slept through. */
+function recordedBackoff(rounds = 8): UnprocessedRetry & { waits: number[] } {
+  const waits: number[] = [];
+  return {
+    rounds,
+    waits,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+  };
+}
+
 afterEach(() => {
   dbMock.reset();
   s3Mock.reset();
@@ -30,7 +45,7 @@ afterEach(() => {
 });
 
 describe('adapter error paths (aws-sdk-client-mock)', () => {
-  it('retries keys DynamoDB left unprocessed in a BatchGet', async () => {
+  it('retries keys DynamoDB left unprocessed in a BatchGet, after a back-off', async () => {
     dbMock
       .on(BatchGetCommand)
       .resolvesOnce({
@@ -38,14 +53,19 @@ describe('adapter error paths (aws-sdk-client-mock)', () => {
         UnprocessedKeys: { t: { Keys: [{ pk: 'USER#b', sk: '#PROFILE' }] } },
       })
       .resolvesOnce({ Responses: { t: [{ pk: 'USER#b', sk: '#PROFILE', userId: 'b' }] } });
-    const users = await new DynamoRecordsRepository('t', db).getUsers(['a', 'b']);
+    const backoff = recordedBackoff();
+    const users = await new DynamoRecordsRepository('t', db, undefined, undefined, backoff).getUsers(['a', 'b']);
     expect([...users.keys()]).toEqual(['a', 'b']);
-    expect(dbMock.commandCalls(BatchGetCommand)).toHaveLength(2);
+    expect(dbMock.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems?.t?.Keys).toEqual([
+      { pk: 'USER#b', sk: '#PROFILE' },
+    ]);
+    expect(backoff.waits).toHaveLength(1);
   });
 
-  it('gives up with a clear error when BatchWrite keeps returning unprocessed items', async () => {
+  it('gives up with a clear error when BatchWrite keeps returning unprocessed items, backing off more each round', async () => {
     dbMock.on(BatchWriteCommand).callsFake((input) => ({ UnprocessedItems: input.RequestItems }));
-    const repository = new DynamoRecordsRepository('t', db);
+    const backoff = recordedBackoff();
+    const repository = new DynamoRecordsRepository('t', db, undefined, undefined, backoff);
     await expect(
       repository.putRecords([
         {
@@ -61,7 +81,30 @@ describe('adapter error paths (aws-sdk-client-mock)', () => {
         },
       ]),
     ).rejects.toThrow('DynamoDB kept returning unprocessed items');
-  }, 30_000);
+    expect(dbMock.commandCalls(BatchWriteCommand)).toHaveLength(8);
+    // A wait before every round but the first, each in its own doubling band.
+    expect(backoff.waits).toHaveLength(7);
+    backoff.waits.forEach((ms, i) => {
+      expect(ms).toBeGreaterThanOrEqual(50 * 2 ** i);
+      expect(ms).toBeLessThanOrEqual(100 * 2 ** i);
+    });
+  });
+
+  it('backs off between half and all of 50 ms × 2^round', () => {
+    expect([1, 2, 7].map((round) => backoffMs(round, () => 0))).toEqual([50, 100, 3200]);
+    expect([1, 2, 7].map((round) => backoffMs(round, () => 1))).toEqual([100, 200, 6400]);
+  });
+
+  it('gives up on keys the course directory and learner records keep getting back unprocessed', async () => {
+    dbMock.on(BatchGetCommand).callsFake((input) => ({ UnprocessedKeys: input.RequestItems }));
+    const directory = new DynamoCourseDirectory('t', db, recordedBackoff(3));
+    await expect(directory.getBatches([{ courseId: 'c', batchId: 'b' }])).rejects.toThrow(
+      'DynamoDB kept returning unprocessed keys',
+    );
+    const learners = new DynamoLearnerRecordsRepository('t', db, recordedBackoff(3));
+    await expect(learners.getProgramSessions(['s1'])).rejects.toThrow('DynamoDB kept returning unprocessed keys');
+    expect(dbMock.commandCalls(BatchGetCommand)).toHaveLength(6);
+  });
 
   it('reports an already-ended request instead of overwriting its status', async () => {
     dbMock.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
