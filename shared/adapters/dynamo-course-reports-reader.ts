@@ -1,15 +1,14 @@
-import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ActivityWindow, CourseReportsReader, LearnerActivity } from '../course-reports/ports.ts';
-import { inOrderWithPrefetch } from '../course-reports/prefetch.ts';
 import type { BatchRecord, CourseRecord, LearnerBundle } from '../domain/records.ts';
 import { ALL_BUCKETS } from '../domain/shards.ts';
 import { clients } from './aws-clients.ts';
+import { type Item, queryAll } from './dynamo-batches.ts';
 import { DynamoRecordsRepository, RECORD_KEYS } from './dynamo-records-repository.ts';
+import { orderedPrefetch } from './ordered-prefetch.ts';
 
-type Item = Record<string, unknown>;
-
-/** Buckets read ahead of the one being answered: each holds at most one page meanwhile. */
-const BUCKETS_AHEAD = 4;
+/** Pages fetched ahead, in the buckets after the one being answered, while it is answered. */
+const PAGES_AHEAD = 4;
 
 function recordOf<T>(item: Item): T {
   const { pk: _pk, sk: _sk, ...record } = item;
@@ -37,31 +36,26 @@ export class DynamoCourseReportsReader implements CourseReportsReader {
   }
 
   async listBatches(courseId: string): Promise<BatchRecord[]> {
-    const batches: BatchRecord[] = [];
-    const pages = paginateQuery(
-      { client: this.db },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :batch)',
-        ExpressionAttributeValues: { ':pk': RECORD_KEYS.course(courseId).pk, ':batch': 'BATCH#' },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) batches.push(recordOf<BatchRecord>(item));
-    return batches;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :batch)',
+      ExpressionAttributeValues: { ':pk': RECORD_KEYS.course(courseId).pk, ':batch': 'BATCH#' },
+    });
+    return items.map((item) => recordOf<BatchRecord>(item));
   }
 
   /** Bucket by bucket in order, as the exhausts read, with the next buckets' first pages fetched meanwhile. */
   learnerPages(courseId: string, batchId: string): AsyncIterable<LearnerBundle[]> {
-    return inOrderWithPrefetch(
+    return orderedPrefetch(
       ALL_BUCKETS.map((bucket) => () => this.records.learnerPages(courseId, batchId, { withProfiles: true, buckets: [bucket] })),
-      BUCKETS_AHEAD,
+      { maxAhead: PAGES_AHEAD },
     );
   }
 
   activityPages(courseId: string, batchId: string, window: ActivityWindow): AsyncIterable<LearnerActivity[]> {
-    return inOrderWithPrefetch(
+    return orderedPrefetch(
       ALL_BUCKETS.map((bucket) => () => this.bucketActivity(courseId, batchId, bucket, window)),
-      BUCKETS_AHEAD,
+      { maxAhead: PAGES_AHEAD },
     );
   }
 

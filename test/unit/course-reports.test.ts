@@ -1,7 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { encodeReport } from '#shared/course-reports/encode';
-import { inOrderWithPrefetch } from '#shared/course-reports/prefetch';
 import { contextFor, enrollmentsReport } from '#shared/course-reports/reports';
 import { activityWindow, overlapsWindow } from '#shared/course-reports/window';
 import { ValidationError } from '#shared/domain/errors';
@@ -153,26 +152,5 @@ describe('use case: ingest course report records', () => {
       'records[3].exerciseResults[0].result',
     ]);
     expect(written).toHaveLength(2);
-  });
-});
-
-describe('course reports: reading buckets ahead', () => {
-  it('yields every source in order while the next ones have already started', async () => {
-    const startedAt: number[] = [];
-    let consumed = 0;
-    const source = (id: number) =>
-      async function* () {
-        startedAt[id] = consumed;
-        yield `${id}a`;
-        yield `${id}b`;
-      };
-    const out: string[] = [];
-    for await (const item of inOrderWithPrefetch([0, 1, 2, 3, 4].map(source), 2)) {
-      out.push(item);
-      consumed += 1;
-    }
-    expect(out).toEqual(['0a', '0b', '1a', '1b', '2a', '2b', '3a', '3b', '4a', '4b']);
-    // Sources 1 and 2 began before anything was consumed; source 3 only once source 1 was reached.
-    expect(startedAt).toEqual([0, 0, 0, 2, 4]);
   });
 });
