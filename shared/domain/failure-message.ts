@@ -1,4 +1,3 @@
-import { DomainError } from './errors.ts';
 import { shortError } from './report-request.ts';
 
 /** Names of our own errors, whose messages are written to be shown to the requester. */
@@ -37,9 +36,4 @@ export function requesterMessage(failure: StepFailure | undefined): string {
   if (type === 'States.Timeout') return 'Report generation timed out';
   if (type === 'States.Aborted') return 'Report generation was stopped';
   return shortError(`Report generation failed (${type})`);
-}
-
-export function errorMessageOf(error: unknown): string {
-  if (error instanceof DomainError) return shortError(error.message);
-  return requesterMessage({ Error: error instanceof Error ? error.name : 'Error' });
 }

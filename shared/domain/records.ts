@@ -251,11 +251,3 @@ export interface LearnerBundle {
   /** Activity sessions in a window, in start order: read only for the user activity report. */
   sessions?: SessionRecord[] | undefined;
 }
-
-export type BatchStatus = 'Live' | 'Expired' | 'Upcoming';
-
-export function batchStatus(batch: BatchRecord, now: Date): BatchStatus {
-  if (new Date(batch.startDate) > now) return 'Upcoming';
-  if (batch.endDate && new Date(batch.endDate) < now) return 'Expired';
-  return 'Live';
-}

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { ActivityWindow } from './activity-window.ts';
-import { InvalidTransitionError } from './errors.ts';
 import type { ReportType } from './report-types.ts';
 import type { ZipEncryption } from './zip-encryption.ts';
 
@@ -59,19 +58,9 @@ export const MAX_BATCHES_PER_REQUEST = 20;
 export const MAX_ERROR_LENGTH = 300;
 
 const ACTIVE: ReadonlySet<VisibleStatus> = new Set(['SUBMITTED', 'PROCESSING']);
-const ALLOWED: Record<RequestStatus, ReadonlySet<RequestStatus>> = {
-  SUBMITTED: new Set(['PROCESSING', 'FAILED']),
-  PROCESSING: new Set(['PROCESSING', 'SUCCESS', 'FAILED']),
-  SUCCESS: new Set(),
-  FAILED: new Set(),
-};
 
 export function isActive(status: VisibleStatus): boolean {
   return ACTIVE.has(status);
-}
-
-export function assertTransition(from: RequestStatus, to: RequestStatus): void {
-  if (!ALLOWED[from].has(to)) throw new InvalidTransitionError(`A ${from} request cannot become ${to}`);
 }
 
 /**

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTransitionError } from '#shared/domain/errors';
 import { requesterMessage } from '#shared/domain/failure-message';
 import {
-  assertTransition,
   dedupeKey,
   downloadFileName,
   filesExpired,
@@ -14,13 +12,7 @@ import {
 } from '#shared/domain/report-request';
 
 describe('report request lifecycle', () => {
-  it('moves SUBMITTED → PROCESSING → SUCCESS/FAILED and never out of an end state', () => {
-    expect(() => assertTransition('SUBMITTED', 'PROCESSING')).not.toThrow();
-    expect(() => assertTransition('PROCESSING', 'SUCCESS')).not.toThrow();
-    expect(() => assertTransition('SUBMITTED', 'FAILED')).not.toThrow();
-    expect(() => assertTransition('SUBMITTED', 'SUCCESS')).toThrow(InvalidTransitionError);
-    expect(() => assertTransition('SUCCESS', 'PROCESSING')).toThrow(InvalidTransitionError);
-    expect(() => assertTransition('FAILED', 'SUCCESS')).toThrow(InvalidTransitionError);
+  it('counts SUBMITTED and PROCESSING as in flight, SUCCESS and FAILED as ended', () => {
     expect(isActive('SUBMITTED') && isActive('PROCESSING')).toBe(true);
     expect(isActive('SUCCESS') || isActive('FAILED')).toBe(false);
   });
