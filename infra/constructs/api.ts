@@ -7,8 +7,8 @@ import { Construct } from 'constructs';
 import { INGEST_SCOPE } from '#shared/usecases/ingest-records';
 import { CourseReportsApi } from './course-reports-api.ts';
 import { addCourseRoutes } from './course-routes.ts';
-import { ExhaustFunction } from './exhaust-function.ts';
 import { addLearnerStatisticsRoutes } from './learner-statistics-routes.ts';
+import { ServiceFunction } from './service-function.ts';
 import type { Storage } from './storage.ts';
 
 export interface ApiProps {
@@ -26,13 +26,13 @@ export interface ApiProps {
 /** The HTTP API: every route behind a JWT authorizer, one thin Lambda per route. */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
-  readonly functions: ExhaustFunction[];
+  readonly functions: ServiceFunction[];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const { storage } = props;
 
-    const submitFn = new ExhaustFunction(this, 'SubmitReportFn', {
+    const submitFn = new ServiceFunction(this, 'SubmitReportFn', {
       entry: 'functions/api/submit-report.ts',
       description: 'POST /v1/reports: records a report request and starts its workflow',
     })
@@ -46,7 +46,7 @@ export class Api extends Construct {
     if (props.mailFrom) submitFn.addEnvironment('MAIL_FROM', props.mailFrom);
 
     const readFn = (fnId: string, entry: string, description: string) => {
-      const fn = new ExhaustFunction(this, fnId, { entry, description })
+      const fn = new ServiceFunction(this, fnId, { entry, description })
         .bindTable(storage.requests, 'REQUESTS_TABLE', 'read')
         // Courses and batches say who may see a request besides its requester.
         .bindTable(storage.records, 'RECORDS_TABLE', 'read')
@@ -57,7 +57,7 @@ export class Api extends Construct {
     const getFn = readFn('GetReportFn', 'functions/api/get-report.ts', 'GET /v1/reports/{id}: status and download links');
     const listFn = readFn('ListReportsFn', 'functions/api/list-reports.ts', 'GET /v1/reports: the last ten requests');
 
-    const ingestFn = new ExhaustFunction(this, 'IngestRecordsFn', {
+    const ingestFn = new ServiceFunction(this, 'IngestRecordsFn', {
       entry: 'functions/ingest/ingest-records.ts',
       description: 'POST /v1/records: validates and stores learning records',
     }).bindTable(storage.records, 'RECORDS_TABLE', 'readWrite');

@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Construct } from 'constructs';
 import { RESPONSE_CAP_BYTES } from '#shared/course-reports/deliver';
 import { API_KEYS_SCOPE } from '#shared/usecases/api-keys';
-import { ExhaustFunction } from './exhaust-function.ts';
+import { ServiceFunction } from './service-function.ts';
 import type { Storage } from './storage.ts';
 
 export interface CourseReportsApiProps {
@@ -24,18 +24,18 @@ export const API_KEY_CACHE_TTL = Duration.minutes(5);
  */
 export class CourseReportsApi extends Construct {
   /** The functions ops watch for errors. */
-  readonly functions: ExhaustFunction[];
+  readonly functions: ServiceFunction[];
   /**
    * Apart from them: the authorizer refuses a bad key by throwing `Unauthorized` (the only way to
    * make API Gateway answer 401), so its error count is the count of refused keys, not of faults.
    */
-  readonly authorizerFunction: ExhaustFunction;
+  readonly authorizerFunction: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: CourseReportsApiProps) {
     super(scope, id);
     const { storage, httpApi } = props;
 
-    const authorizerFn = new ExhaustFunction(this, 'ApiKeyAuthorizerFn', {
+    const authorizerFn = new ServiceFunction(this, 'ApiKeyAuthorizerFn', {
       entry: 'functions/auth/api-key-authorizer.ts',
       description: 'Checks Bearer ORG_ID:API_KEY for the course reports',
       timeout: Duration.seconds(10),
@@ -47,7 +47,7 @@ export class CourseReportsApi extends Construct {
     });
 
     const reportFn = (fnId: string, entry: string, description: string) => {
-      const fn = new ExhaustFunction(this, fnId, {
+      const fn = new ServiceFunction(this, fnId, {
         entry,
         description,
         // Up to ~6 MB of output is built in memory before it is answered or spilled to S3.
@@ -82,7 +82,7 @@ export class CourseReportsApi extends Construct {
     });
 
     const keyFn = (fnId: string, entry: string, description: string) =>
-      new ExhaustFunction(this, fnId, { entry, description }).bindTable(storage.apiKeys, 'API_KEYS_TABLE', 'readWrite');
+      new ServiceFunction(this, fnId, { entry, description }).bindTable(storage.apiKeys, 'API_KEYS_TABLE', 'readWrite');
     const keyRoutes = [
       { fnId: 'CreateApiKeyFn', entry: 'create-key', path: '/v1/api-keys', method: HttpMethod.POST },
       { fnId: 'ListApiKeysFn', entry: 'list-keys', path: '/v1/api-keys', method: HttpMethod.GET },

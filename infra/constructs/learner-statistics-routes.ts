@@ -2,14 +2,14 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Construct } from 'constructs';
-import { ExhaustFunction } from './exhaust-function.ts';
+import { ServiceFunction } from './service-function.ts';
 import type { Storage } from './storage.ts';
 
 /**
  * The learner statistics reads: GET /v1/users, /v1/users/{userId}/statistics and
  * /v1/users/{userId}/public-statistics, read-only on the records table (roles and activity are records).
  */
-export function addLearnerStatisticsRoutes(scope: Construct, httpApi: HttpApi, storage: Storage): ExhaustFunction[] {
+export function addLearnerStatisticsRoutes(scope: Construct, httpApi: HttpApi, storage: Storage): ServiceFunction[] {
   const routes = [
     ['ListUsers', '/v1/users', 'functions/api/list-users.ts', 'GET /v1/users: the users list'],
     [
@@ -26,7 +26,7 @@ export function addLearnerStatisticsRoutes(scope: Construct, httpApi: HttpApi, s
     ],
   ] as const;
   return routes.map(([name, path, entry, description]) => {
-    const fn = new ExhaustFunction(scope, `${name}Fn`, { entry, description }).bindTable(
+    const fn = new ServiceFunction(scope, `${name}Fn`, { entry, description }).bindTable(
       storage.records,
       'RECORDS_TABLE',
       'read',

@@ -21,7 +21,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { WRITER_MEMORY_MB, WRITER_NODE_OPTIONS } from '../writer-sizing.ts';
-import { ExhaustFunction, type MailSettings } from './exhaust-function.ts';
+import { type MailSettings, ServiceFunction } from './service-function.ts';
 import type { Storage } from './storage.ts';
 
 /** Errors worth another try: throttling and transient service faults, never our domain errors. */
@@ -75,7 +75,7 @@ export interface WorkflowProps {
  */
 export class Workflow extends Construct {
   readonly stateMachine: StateMachine;
-  readonly functions: ExhaustFunction[];
+  readonly functions: ServiceFunction[];
   /** Dead letters of the safety net: executions whose request could not be ended. */
   readonly unendedExecutions: Queue;
 
@@ -83,7 +83,7 @@ export class Workflow extends Construct {
     super(scope, id);
     const { storage } = props;
 
-    const planFn = new ExhaustFunction(this, 'PlanFn', {
+    const planFn = new ServiceFunction(this, 'PlanFn', {
       entry: 'functions/workflow/plan.ts',
       description: 'Marks a report request PROCESSING and lists its batches',
       // Counting a bucket of each of up to 20 huge batches reads a few hundred MB server-side.
@@ -95,7 +95,7 @@ export class Workflow extends Construct {
 
     // The two functions that write exhausts are sized alike, as the benchmark runs its writer.
     const writerSizing = { memorySize: WRITER_MEMORY_MB, nodeOptions: WRITER_NODE_OPTIONS, timeout: Duration.minutes(15) };
-    const writeShardFn = new ExhaustFunction(this, 'WriteShardFn', {
+    const writeShardFn = new ServiceFunction(this, 'WriteShardFn', {
       entry: 'functions/workflow/write-shard.ts',
       description: 'Writes one shard of a huge batch as a CSV part under tmp/',
       ...writerSizing,
@@ -104,7 +104,7 @@ export class Workflow extends Construct {
       .bindTable(storage.records, 'RECORDS_TABLE', 'read')
       .bindBucket(storage.reports, 'REPORTS_BUCKET', 'write', 'tmp/');
 
-    const assembleFn = new ExhaustFunction(this, 'AssembleBatchFn', {
+    const assembleFn = new ServiceFunction(this, 'AssembleBatchFn', {
       entry: 'functions/workflow/assemble-batch.ts',
       description: 'Streams one batch exhaust as CSV into an encrypted ZIP in S3',
       ...writerSizing,
@@ -124,19 +124,19 @@ export class Workflow extends Construct {
     assembleFn.addEnvironment('PASSWORD_KEY_ID', storage.passwordKey.keyArn);
     storage.passwordKey.grantDecrypt(assembleFn);
 
-    const finalizeFn = new ExhaustFunction(this, 'FinalizeFn', {
+    const finalizeFn = new ServiceFunction(this, 'FinalizeFn', {
       entry: 'functions/workflow/finalize.ts',
       description: 'Records batch outcomes, ends the request and frees its dedupe lock',
     }).bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
 
-    const markFailedFn = new ExhaustFunction(this, 'MarkFailedFn', {
+    const markFailedFn = new ServiceFunction(this, 'MarkFailedFn', {
       entry: 'functions/workflow/mark-failed.ts',
       description: 'Ends a report request FAILED with a readable message',
     }).bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
 
     this.functions = [planFn, writeShardFn, assembleFn, finalizeFn, markFailedFn];
     // Every step that can end a request may be the one that tells its requester.
-    const mayEnd = (fn: ExhaustFunction) => (props.mail ? fn.bindMail(props.mail) : fn);
+    const mayEnd = (fn: ServiceFunction) => (props.mail ? fn.bindMail(props.mail) : fn);
     mayEnd(finalizeFn);
     mayEnd(markFailedFn);
 
@@ -239,7 +239,7 @@ export class Workflow extends Construct {
     acknowledgeMachine('AwsSolutions-IAM5[Resource::*]', 'X-Ray and CloudWatch Logs delivery actions accept no resource');
     for (const fn of [planFn, writeShardFn, assembleFn, finalizeFn, markFailedFn]) {
       acknowledgeMachine(
-        `AwsSolutions-IAM5[Resource::${ExhaustFunction.nagArn(fn)}:*]`,
+        `AwsSolutions-IAM5[Resource::${ServiceFunction.nagArn(fn)}:*]`,
         "CDK's LambdaInvoke grant covers the function's versions and aliases: still only our own function",
       );
     }
@@ -256,7 +256,7 @@ export class Workflow extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the safety net; its messages wait for ops, alarmed',
     });
-    const onEndedFn = new ExhaustFunction(this, 'OnExecutionEndedFn', {
+    const onEndedFn = new ServiceFunction(this, 'OnExecutionEndedFn', {
       entry: 'functions/workflow/on-execution-ended.ts',
       description: 'Ends the request of an execution that failed, timed out or was aborted',
     }).bindTable(storage.requests, 'REQUESTS_TABLE', 'readWrite');
@@ -280,7 +280,7 @@ export class Workflow extends Construct {
 
     // Behind the safety net: should an execution-ended event be lost, a request whose execution
     // is no longer running is still ended within one period.
-    const reconcileFn = new ExhaustFunction(this, 'ReconcileFn', {
+    const reconcileFn = new ServiceFunction(this, 'ReconcileFn', {
       entry: 'functions/workflow/reconcile.ts',
       description: 'Ends report requests whose workflow execution is no longer running',
       timeout: Duration.minutes(2),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../build-app.ts';
-import { ENTRY_METADATA_KEY } from '../constructs/exhaust-function.ts';
+import { ENTRY_METADATA_KEY } from '../constructs/service-function.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /**

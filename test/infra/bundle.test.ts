@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { ESM_REQUIRE_BANNER } from '../../infra/constructs/exhaust-function.ts';
+import { ESM_REQUIRE_BANNER } from '../../infra/constructs/service-function.ts';
 import { openZip } from '../support/local-service.ts';
 
 const run = promisify(execFile);
@@ -13,7 +13,9 @@ const run = promisify(execFile);
 /**
  * Builds the assemble handler as NodejsFunction does (ESM, node22, banner) and loads the bundle in a
  * plain `node` process, where `require` is not defined: the way Lambda loads it. Without the banner,
- * archiver (CommonJS) crashes this load with "Dynamic require of fs".
+ * the first CommonJS dependency that requires a Node built-in crashes this load with "Dynamic
+ * require of …": today the X-Ray SDK under Powertools Tracer (cls-hooked requiring `util`), and
+ * archiver after it.
  */
 describe('infra: bundled handlers', () => {
   /** esbuild with the options the house construct gives NodejsFunction (minified, names kept). */

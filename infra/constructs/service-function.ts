@@ -14,7 +14,7 @@ export interface MailSettings {
   dashboardUrl: string;
 }
 
-export interface ExhaustFunctionProps {
+export interface ServiceFunctionProps {
   /** Handler module, relative to the project root, e.g. `functions/api/submit-report.ts`. */
   entry: string;
   description: string;
@@ -32,12 +32,13 @@ export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; 
 export const ENTRY_METADATA_KEY = 'courseExhaust:entry';
 
 /**
- * The house Lambda: Node.js 22 on arm64, ESM bundle built by the local esbuild (no Docker), X-Ray,
+ * Every Lambda function of the service (API routes, authorizers, workflow steps), built one way:
+ * Node.js 22 on arm64, ESM bundle built by the local esbuild (no Docker), X-Ray,
  * source maps, a log group with retention, and the `require` banner that bundled CommonJS code needs
  * inside an ESM bundle (DESIGN §7).
  */
-export class ExhaustFunction extends NodejsFunction {
-  constructor(scope: Construct, id: string, props: ExhaustFunctionProps) {
+export class ServiceFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -103,7 +104,7 @@ export class ExhaustFunction extends NodejsFunction {
     if (access === 'read') table.grantReadData(this);
     else table.grantReadWriteData(this);
     return this.acknowledge(
-      `AwsSolutions-IAM5[Resource::${ExhaustFunction.nagArn(table)}/index/*]`,
+      `AwsSolutions-IAM5[Resource::${ServiceFunction.nagArn(table)}/index/*]`,
       "Queries the table's own indexes, which IAM can only name as index/*",
     );
   }
@@ -144,7 +145,7 @@ export class ExhaustFunction extends NodejsFunction {
   /** The findings a prefix-scoped bucket grant creates: objects under the prefix, the grant's action groups. */
   acknowledgeBucketGrant(bucket: IBucket, prefix: string, actions: string[]): this {
     this.acknowledge(
-      `AwsSolutions-IAM5[Resource::${ExhaustFunction.nagArn(bucket)}/${prefix}*]`,
+      `AwsSolutions-IAM5[Resource::${ServiceFunction.nagArn(bucket)}/${prefix}*]`,
       `Objects are per request: access is scoped to the ${prefix} prefix, not to named objects`,
     );
     for (const action of actions) {
