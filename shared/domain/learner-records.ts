@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { MAX_MEASURE, Measure } from './limits.ts';
-import { CourseRecordSchema, Id, type LearningRecord, LearningRecordSchema, UserRecordSchema } from './records.ts';
+import {
+  CourseRecordSchema,
+  Id,
+  type LearningRecord,
+  LearningRecordSchema,
+  Text,
+  Timestamp,
+  UserRecordSchema,
+} from './records.ts';
 
 /**
  * The learner statistics records (360Learning-style): who belongs to which group with which role,
@@ -12,8 +20,6 @@ import { CourseRecordSchema, Id, type LearningRecord, LearningRecordSchema, User
  * session, post) must belong to that same org: ingestion checks it before writing anything.
  */
 
-const Timestamp = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
-const Text = z.string().max(500);
 /** Scores and progress are percentages; like every stored number, 0 or within DynamoDB's range. */
 const Percent = Measure.max(100);
 const Seconds = z.number().int().nonnegative().max(MAX_MEASURE, `must be at most ${MAX_MEASURE}`);

@@ -13,8 +13,10 @@ export const Id = z
   .max(128)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : - are allowed');
 
-const Timestamp = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
-const Text = z.string().max(500);
+/** An instant with a zone, stored as UTC ISO-8601 so stored timestamps sort as text. */
+export const Timestamp = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+/** A name or other free text shown in a report. */
+export const Text = z.string().max(500);
 const OptionalText = Text.optional();
 
 export const QuestionTypes = ['mcq', 'mtf', 'ftb'] as const;
