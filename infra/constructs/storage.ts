@@ -3,6 +3,7 @@ import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ACTIVE_INDEX, BY_COURSE_INDEX, BY_COURSE_KEY } from '#shared/adapters/dynamo-requests-repository';
 
 export interface StorageProps {
   retentionDays: number;
@@ -28,16 +29,18 @@ export class Storage extends Construct {
       removalPolicy: props.removalPolicy,
       globalSecondaryIndexes: [
         {
-          indexName: 'byCourse',
-          partitionKey: { name: 'scope', type: AttributeType.STRING },
-          sortKey: { name: 'createdKey', type: AttributeType.STRING },
+          // A course's requests, newest first. The key attribute keeps its first name, `scope`
+          // ({org}#{course}): another name would need a second index and every item rewritten.
+          indexName: BY_COURSE_INDEX,
+          partitionKey: { name: BY_COURSE_KEY.partition, type: AttributeType.STRING },
+          sortKey: { name: BY_COURSE_KEY.sort, type: AttributeType.STRING },
         },
         {
           // Sparse: only requests still SUBMITTED or PROCESSING carry `active`, so the scheduled
           // reconcile reads the few requests in flight, not every request ever made.
-          indexName: 'active',
+          indexName: ACTIVE_INDEX,
           partitionKey: { name: 'active', type: AttributeType.STRING },
-          sortKey: { name: 'createdKey', type: AttributeType.STRING },
+          sortKey: { name: BY_COURSE_KEY.sort, type: AttributeType.STRING },
           projectionType: ProjectionType.KEYS_ONLY,
         },
       ],
@@ -49,13 +52,6 @@ export class Storage extends Construct {
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: props.removalPolicy,
-      globalSecondaryIndexes: [
-        {
-          indexName: 'gsi1',
-          partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
-          sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
-        },
-      ],
     });
 
     this.apiKeys = new TableV2(this, 'ApiKeys', {

@@ -51,7 +51,7 @@ export const SEQUENTIAL_READS: ReadConcurrency = { pagesAhead: 0, batchGets: 1 }
  * | record     | pk                          | sk                                   |
  * | course     | COURSE#{course}             | #COURSE                              |
  * | batch      | COURSE#{course}             | BATCH#{batch}                        |
- * | user       | USER#{user}                 | #PROFILE   (gsi1: ORG#{org}#USERS / user) |
+ * | user       | USER#{user}                 | #PROFILE                             |
  * | enrolment  | LEARNERS#{course}#{batch}#{bucket} | ENROL#{user}                  |
  * | consent    | LEARNERS#{course}#{batch}#{bucket} | ENROL#{user}#CONSENT          |
  * | attempt    | LEARNERS#{course}#{batch}#{bucket} | ENROL#{user}#ATTEMPT#{assessment}#{attempt} |
@@ -85,7 +85,7 @@ function keysOf(record: LearningRecord): Item {
     case 'batch':
       return RECORD_KEYS.batch(record.courseId, record.batchId);
     case 'user':
-      return { ...RECORD_KEYS.user(record.userId), gsi1pk: `ORG#${record.org}#USERS`, gsi1sk: record.userId };
+      return RECORD_KEYS.user(record.userId);
     case 'enrolment':
       return { pk: RECORD_KEYS.learnersOf(record.courseId, record.batchId, record.userId), sk: `ENROL#${record.userId}` };
     case 'consent':
@@ -104,6 +104,7 @@ function keysOf(record: LearningRecord): Item {
 }
 
 function recordOf<T>(item: Item): T {
+  // User items written before the unused `gsi1` index was dropped still carry its two keys.
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...record } = item;
   return record as T;
 }

@@ -15,12 +15,19 @@ import { type BatchProgress, isActive, type ReportRequest, type RequestStatus } 
 import { clients } from './aws-clients.ts';
 
 /**
- * ReportRequests: `REQ#{id}` items (GSI byCourse: `{org}#{course}` / `{createdAt}#{id}`) and
+ * ReportRequests: `REQ#{id}` items (GSI byCourse: `scope` = `{org}#{course}` / `createdKey` =
+ * `{createdAt}#{id}`) and
  * `LOCK#{dedupeKey}` items that keep two identical requests from running at once. DynamoDB Local
  * emulators lack transactions, so every write here is a single conditional write, ordered by the
  * use case so that a crash between two of them leaves nothing stuck.
  */
 export const BY_COURSE_INDEX = 'byCourse';
+/**
+ * The byCourse index's key attributes on a request item. `scope` holds `{org}#{course}`; it keeps
+ * that name on AWS because renaming a GSI key attribute means a new index and every item rewritten.
+ */
+export const BY_COURSE_KEY = { partition: 'scope', sort: 'createdKey' } as const;
+const courseOf = (org: string, courseId: string) => `${org}#${courseId}`;
 /** Sparse index of the requests still in flight: only they carry `active`. */
 export const ACTIVE_INDEX = 'active';
 const ACTIVE_MARK = 'ACTIVE';
@@ -35,7 +42,7 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 function requestOf(item: Record<string, unknown>): ReportRequest {
-  const { pk: _pk, scope: _scope, createdKey: _createdKey, active: _active, ...request } = item;
+  const { pk: _pk, [BY_COURSE_KEY.partition]: _course, [BY_COURSE_KEY.sort]: _created, active: _active, ...request } = item;
   return request as unknown as ReportRequest;
 }
 
@@ -110,8 +117,8 @@ export class DynamoRequestsRepository implements RequestsRepository {
         TableName: this.tableName,
         Item: {
           ...requestKey(request.id),
-          scope: `${request.org}#${request.courseId}`,
-          createdKey: `${request.createdAt}#${request.id}`,
+          [BY_COURSE_KEY.partition]: courseOf(request.org, request.courseId),
+          [BY_COURSE_KEY.sort]: `${request.createdAt}#${request.id}`,
           ...(isActive(request.status) ? { active: ACTIVE_MARK } : {}),
           ...request,
         },
@@ -243,9 +250,9 @@ export class DynamoRequestsRepository implements RequestsRepository {
         new QueryCommand({
           TableName: this.tableName,
           IndexName: BY_COURSE_INDEX,
-          KeyConditionExpression: '#scope = :scope',
-          ExpressionAttributeNames: { '#scope': 'scope' },
-          ExpressionAttributeValues: { ':scope': `${org}#${courseId}` },
+          KeyConditionExpression: '#course = :course',
+          ExpressionAttributeNames: { '#course': BY_COURSE_KEY.partition },
+          ExpressionAttributeValues: { ':course': courseOf(org, courseId) },
           ScanIndexForward: false,
           Limit: batchId ? 50 : limit,
           ExclusiveStartKey: startKey,

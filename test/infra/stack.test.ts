@@ -62,6 +62,14 @@ describe('infra: storage', () => {
         Match.objectLike({ IndexName: 'active', Projection: { ProjectionType: 'KEYS_ONLY' } }),
       ],
     });
+    // LearningRecords is read by its keys alone: no index to pay for on every write.
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: Match.absent(),
+    });
   });
 
   it('keeps reports in a private, encrypted, TLS-only bucket that expires them', () => {
