@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_BUCKETS, LEARNER_BUCKETS, learnerBucket, planShards } from '#shared/domain/shards';
 
+/** FNV-1a over UTF-16 code units, written the textbook way (BigInt, mod 2^32) to check the fast one. */
+function referenceFnv1a(text: string): number {
+  let hash = 0x811c9dc5n;
+  for (const unit of Array.from({ length: text.length }, (_, i) => text.charCodeAt(i))) {
+    hash = ((hash ^ BigInt(unit)) * 0x01000193n) % 2n ** 32n;
+  }
+  return Number(hash);
+}
+
 describe('learner buckets and shards', () => {
-  it('puts a user in the same bucket on every run (FNV-1a of the id)', () => {
-    expect(learnerBucket('user-0001')).toBe(learnerBucket('user-0001'));
+  it('puts a user in the bucket FNV-1a of the id names, on every runtime and release', () => {
     // Pinned: FNV-1a('a') is 0xe40c292c. A change here would strand stored learners in the wrong partitions.
+    expect(referenceFnv1a('a')).toBe(0xe40c292c);
     expect(['a', 'user-0001', 'u42'].map(learnerBucket)).toEqual([12, 10, 10]);
+    for (const id of ['', 'user-0001', 'Zoë-ß', 'ユーザー', 'x'.repeat(128), 'a:b.c_d-e']) {
+      expect(learnerBucket(id), id).toBe(referenceFnv1a(id) % LEARNER_BUCKETS);
+    }
     const counts = new Array(LEARNER_BUCKETS).fill(0);
     for (let i = 0; i < 16_000; i += 1) counts[learnerBucket(`user-${i}`)] += 1;
     expect(Math.min(...counts)).toBeGreaterThan(800);
