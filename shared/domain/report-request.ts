@@ -126,6 +126,32 @@ export function neverStarted(request: ReportRequest, now: Date): boolean {
 }
 
 /**
+ * What a new request does about the dedupe lock another request holds (`holder` is that request,
+ * undefined when its item is missing). The lock is written before its request, so a crash can leave
+ * a lock whose request is missing, ended, or never started: such a lock is free, except that a
+ * request may be missing only because its lock was taken a moment ago and it is being written now.
+ */
+export type HeldLockDecision =
+  | { action: 'refuse'; existingRequestId: string }
+  | { action: 'take-over' }
+  /** The holder is SUBMITTED but its workflow never started: end it FAILED, then take over. */
+  | { action: 'fail-holder-and-take-over'; holderId: string };
+
+export function heldLockDecision(
+  lock: { requestId: string; takenAt?: string | undefined },
+  holder: ReportRequest | undefined,
+  now: Date,
+): HeldLockDecision {
+  if (!holder) {
+    const age = now.getTime() - new Date(lock.takenAt ?? 0).getTime();
+    return age < START_GRACE_MS ? { action: 'refuse', existingRequestId: lock.requestId } : { action: 'take-over' };
+  }
+  if (!isActive(holder.status)) return { action: 'take-over' };
+  if (neverStarted(holder, now)) return { action: 'fail-holder-and-take-over', holderId: holder.id };
+  return { action: 'refuse', existingRequestId: holder.id };
+}
+
+/**
  * What a reader sees: EXPIRED once a successful request's files are gone, and FAILED for a request
  * that never started, even before anything has written that down.
  */

@@ -7,13 +7,11 @@ import type { Clock, PasswordSealer, RecordsRepository, RequestsRepository, Work
 import { type BatchRecord, Id } from '../domain/records.ts';
 import {
   dedupeKey,
-  isActive,
+  heldLockDecision,
   MAX_BATCHES_PER_REQUEST,
   NEVER_STARTED_ERROR,
-  neverStarted,
   type ReportRequest,
   type RequestFilters,
-  START_GRACE_MS,
 } from '../domain/report-request.ts';
 import { type Actor, ReportTypes } from '../domain/report-types.ts';
 import { DEFAULT_ZIP_ENCRYPTION, ZipEncryptions } from '../domain/zip-encryption.ts';
@@ -191,16 +189,10 @@ async function takeLock(key: string, requestId: string, now: Date, deps: SubmitR
   const first = await deps.requests.acquireLock(lock, now);
   if (first.acquired) return;
 
-  // The lock is written before the request, so a crash can leave a lock whose request is missing,
-  // ended, or never started. Such a lock is free, except that a request may be missing only
-  // because its lock was taken a moment ago and it is being written now.
-  const holder = await deps.requests.get(first.holder.requestId);
-  if (!holder && now.getTime() - new Date(first.holder.takenAt ?? 0).getTime() < START_GRACE_MS) {
-    throw new DuplicateRequestError(first.holder.requestId);
-  }
-  if (holder && isActive(holder.status)) {
-    if (!neverStarted(holder, now)) throw new DuplicateRequestError(holder.id);
-    await deps.requests.finish(holder.id, 'FAILED', NEVER_STARTED_ERROR, now);
+  const decision = heldLockDecision(first.holder, await deps.requests.get(first.holder.requestId), now);
+  if (decision.action === 'refuse') throw new DuplicateRequestError(decision.existingRequestId);
+  if (decision.action === 'fail-holder-and-take-over') {
+    await deps.requests.finish(decision.holderId, 'FAILED', NEVER_STARTED_ERROR, now);
   }
   if (!(await deps.requests.replaceLock(lock, first.holder.requestId))) {
     const winner = await deps.requests.acquireLock(lock, now);
