@@ -14,6 +14,15 @@ import {
 export type Item = Record<string, unknown>;
 export type Key = { pk: string; sk: string };
 
+/**
+ * The record an item stores: the item without its table keys (nor the keys of the dropped `gsi1`
+ * index that user items written before still carry).
+ */
+export function recordOf<T>(item: Item): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...record } = item;
+  return record as T;
+}
+
 export const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 /** BatchGets or BatchWrites of one call in flight at once. */

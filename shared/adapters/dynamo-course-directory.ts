@@ -3,7 +3,7 @@ import type { CourseAccessEntry, CourseDirectory, CourseSummary } from '../domai
 import type { BatchRecord } from '../domain/records.ts';
 import { clients } from './aws-clients.ts';
 import { COURSE_INDEX_KEYS } from './course-index-items.ts';
-import { batchGetAll, type Item, queryAll, UNPROCESSED_RETRY, type UnprocessedRetry } from './dynamo-batches.ts';
+import { batchGetAll, type Item, queryAll, recordOf, UNPROCESSED_RETRY, type UnprocessedRetry } from './dynamo-batches.ts';
 import { RECORD_KEYS } from './dynamo-records-repository.ts';
 
 /** The dashboard's reads of LearningRecords: the access index, course names, batches and enrolment counts. */
@@ -64,11 +64,11 @@ export class DynamoCourseDirectory implements CourseDirectory {
       keys.map((k) => RECORD_KEYS.batch(k.courseId, k.batchId)),
       { retry: this.retry },
     );
-    return items.map(batchOf);
+    return items.map((item) => recordOf<BatchRecord>(item));
   }
 
   async batchesOf(courseId: string): Promise<BatchRecord[]> {
-    return (await this.queryCourse(courseId, 'BATCH#')).map(batchOf);
+    return (await this.queryCourse(courseId, 'BATCH#')).map((item) => recordOf<BatchRecord>(item));
   }
 
   async enrolmentCounts(courseId: string): Promise<Map<string, number>> {
@@ -85,9 +85,4 @@ export class DynamoCourseDirectory implements CourseDirectory {
       ExpressionAttributeValues: { ':pk': RECORD_KEYS.course(courseId).pk, ':prefix': prefix },
     });
   }
-}
-
-function batchOf(item: Item): BatchRecord {
-  const { pk: _pk, sk: _sk, ...record } = item;
-  return record as BatchRecord;
 }

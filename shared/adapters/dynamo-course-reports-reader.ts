@@ -3,17 +3,12 @@ import type { ActivityWindow, CourseReportsReader, LearnerActivity } from '../co
 import type { BatchRecord, CourseRecord, LearnerBundle } from '../domain/records.ts';
 import { ALL_BUCKETS } from '../domain/shards.ts';
 import { clients } from './aws-clients.ts';
-import { type Item, queryAll } from './dynamo-batches.ts';
+import { queryAll, recordOf } from './dynamo-batches.ts';
 import { DynamoRecordsRepository, RECORD_KEYS } from './dynamo-records-repository.ts';
 import { orderedPrefetch } from './ordered-prefetch.ts';
 
 /** Pages fetched ahead, in the buckets after the one being answered, while it is answered. */
 const PAGES_AHEAD = 4;
-
-function recordOf<T>(item: Item): T {
-  const { pk: _pk, sk: _sk, ...record } = item;
-  return record as T;
-}
 
 /**
  * The course reports' reads of LearningRecords: a course's batches, each batch's learners through

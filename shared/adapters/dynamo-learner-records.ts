@@ -27,6 +27,7 @@ import {
   inParallel,
   type Key,
   queryAll,
+  recordOf,
   UNPROCESSED_RETRY,
   type UnprocessedRetry,
 } from './dynamo-batches.ts';
@@ -80,11 +81,6 @@ const ENTITY_PROJECTION = {
 
 const OWNED_WRITES_AT_ONCE = 16;
 const QUERIES_AT_ONCE = 8;
-
-function strip<T>(item: Item): T {
-  const { pk: _pk, sk: _sk, ...record } = item;
-  return record as T;
-}
 
 function entityOf(item: Item): StoredEntity | undefined {
   const pk = String(item.pk);
@@ -403,7 +399,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
     const profileItem = items.find((item) => item.sk === '#PROFILE');
     if (!profileItem) return undefined;
     const activity: UserActivity & { assignedSessionIds: string[] } = {
-      profile: strip(profileItem),
+      profile: recordOf(profileItem),
       memberships: [],
       attempts: [],
       answers: [],
@@ -416,13 +412,13 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
     for (const item of items) {
       const sk = String(item.sk);
       const kind = sk.slice(0, sk.indexOf('#') + 1);
-      if (kind === 'MEMBER#') activity.memberships.push(strip(item));
-      else if (kind === 'CATTEMPT#') activity.attempts.push(strip(item));
-      else if (kind === 'ANSWER#') activity.answers.push(strip(item));
-      else if (kind === 'ASSESS#') activity.assessments.push(strip(item));
-      else if (kind === 'CERT#') activity.certificates.push(strip(item));
-      else if (kind === 'POST#') activity.posts.push(strip(item));
-      else if (kind === 'RECEIVED#') activity.received.push(strip(item));
+      if (kind === 'MEMBER#') activity.memberships.push(recordOf(item));
+      else if (kind === 'CATTEMPT#') activity.attempts.push(recordOf(item));
+      else if (kind === 'ANSWER#') activity.answers.push(recordOf(item));
+      else if (kind === 'ASSESS#') activity.assessments.push(recordOf(item));
+      else if (kind === 'CERT#') activity.certificates.push(recordOf(item));
+      else if (kind === 'POST#') activity.posts.push(recordOf(item));
+      else if (kind === 'RECEIVED#') activity.received.push(recordOf(item));
       else if (kind === 'PSESSION#') activity.assignedSessionIds.push(sk.slice(kind.length));
     }
     return activity;
@@ -434,7 +430,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': LEARNER_KEYS.user(userId), ':prefix': 'MEMBER#' },
     });
-    return items.map((item) => strip<Membership>(item));
+    return items.map((item) => recordOf<Membership>(item));
   }
 
   async groupMembers(groupIds: readonly string[]): Promise<string[]> {
@@ -461,7 +457,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
       { retry: this.retry },
     );
     return items.map((item) => {
-      const session = strip<LearnerRecord & { kind: 'program-session' }>(item);
+      const session = recordOf<LearnerRecord & { kind: 'program-session' }>(item);
       return {
         sessionId: session.sessionId,
         programId: session.programId,
@@ -528,7 +524,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
           ':to': `${window.to}#~`,
         },
       });
-      for (const item of items) events.push(strip<CourseEvent>(item));
+      for (const item of items) events.push(recordOf<CourseEvent>(item));
     });
     return events;
   }

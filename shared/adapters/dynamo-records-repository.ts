@@ -24,6 +24,7 @@ import {
   chunksOf,
   type Item,
   inParallel,
+  recordOf,
   UNPROCESSED_RETRY,
   type UnprocessedRetry,
 } from './dynamo-batches.ts';
@@ -101,12 +102,6 @@ function keysOf(record: LearningRecord): Item {
         sk: `${record.userId}#${record.startedAt}`,
       };
   }
-}
-
-function recordOf<T>(item: Item): T {
-  // User items written before the unused `gsi1` index was dropped still carry its two keys.
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...record } = item;
-  return record as T;
 }
 
 const OWNED_WRITES_AT_ONCE = 16;
