@@ -1,8 +1,7 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clients } from '#shared/adapters/aws-clients';
-import { RECORD_KEYS } from '#shared/adapters/dynamo-records-repository';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
+import { addCorruptBatch } from '../support/corrupt-batch.ts';
 import { expectedCourseProgress } from '../support/expected.ts';
 import {
   download,
@@ -217,32 +216,8 @@ describe('e2e: course progress exhaust over HTTP', () => {
   });
 
   it('ends FAILED with a readable message when a batch cannot be produced, keeps the good batch, and frees the lock', async () => {
-    // A corrupt enrolment written behind the ingestion path's back makes the row builder throw.
     const brokenBatch = 'batch-corrupt';
-    await service.records.putRecords([
-      {
-        kind: 'batch',
-        org: DEMO.org,
-        courseId: DEMO.courseId,
-        batchId: brokenBatch,
-        name: 'Corrupt',
-        startDate: '2026-01-01T00:00:00.000Z',
-        creatorId: DEMO.creator,
-        mentors: [],
-      },
-    ]);
-    await clients.dynamo.send(
-      new PutCommand({
-        TableName: service.stack.env.RECORDS_TABLE,
-        Item: {
-          pk: RECORD_KEYS.learnersOf(DEMO.courseId, brokenBatch, 'user-x'),
-          sk: 'ENROL#user-x',
-          kind: 'enrolment',
-          userId: 'user-x',
-          enrolledAt: 'not a date',
-        },
-      }),
-    );
+    await addCorruptBatch(service, brokenBatch, 'Corrupt', '2026-01-01T00:00:00.000Z');
     const body = { ...live, batchIds: [brokenBatch, DEMO.batches.empty] };
     const { body: submitted } = await submit(body);
     const ended = await service.waitForEnd(submitted.request.id, service.tokens.creator);

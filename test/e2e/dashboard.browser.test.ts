@@ -3,16 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clients } from '#shared/adapters/aws-clients';
-import { RECORD_KEYS } from '#shared/adapters/dynamo-records-repository';
 import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
 import { dedupeKey } from '#shared/domain/report-request';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { localEmail } from '../../infra/local/dev-auth.ts';
 import { PROJECT_ROOT } from '../../infra/paths.ts';
+import { addCorruptBatch } from '../support/corrupt-batch.ts';
 import { openZip, readCsv, type Service, startService } from '../support/local-service.ts';
 
 /**
@@ -290,32 +288,8 @@ describe.skipIf(!CHROMIUM)('browser: course dashboard', () => {
   });
 
   it('shows a failed request as Failure with its short reason', async () => {
-    // A corrupt enrolment written behind the ingestion path's back makes the batch fail.
     const brokenBatch = 'batch-broken-ui';
-    await service.records.putRecords([
-      {
-        kind: 'batch',
-        org: DEMO.org,
-        courseId: DEMO.courseId,
-        batchId: brokenBatch,
-        name: 'Broken cohort',
-        startDate: '2026-02-01T00:00:00.000Z',
-        creatorId: DEMO.creator,
-        mentors: [],
-      },
-    ]);
-    await clients.dynamo.send(
-      new PutCommand({
-        TableName: service.stack.env.RECORDS_TABLE,
-        Item: {
-          pk: RECORD_KEYS.learnersOf(DEMO.courseId, brokenBatch, 'user-x'),
-          sk: 'ENROL#user-x',
-          kind: 'enrolment',
-          userId: 'user-x',
-          enrolledAt: 'not a date',
-        },
-      }),
-    );
+    await addCorruptBatch(service, brokenBatch, 'Broken cohort', '2026-02-01T00:00:00.000Z');
     await openPage();
     await signIn(DEMO.creator);
     await findAndOpen('assessment', 'Foundations of Classroom Assessment');

@@ -5,10 +5,11 @@ import { LocalKeyPasswordSealer } from '#shared/adapters/password-sealers';
 import { S3ReportStore } from '#shared/adapters/s3-report-store';
 import type { Clock } from '#shared/domain/ports';
 import { LearningRecordSchema } from '#shared/domain/records';
-import { dedupeKey, type ReportRequest } from '#shared/domain/report-request';
+import type { ReportRequest } from '#shared/domain/report-request';
 import type { ZipEncryption } from '#shared/domain/zip-encryption';
 import { assembleBatch, planExhaust } from '#shared/usecases/run-exhaust';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
+import { demoRequest } from '../support/demo-request.ts';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 import { expectedCourseProgress, expectedQuestionSet, expectedUserProfile } from '../support/expected.ts';
 import { download, openZip, readCsv, zipOpensWith } from '../support/local-service.ts';
@@ -41,22 +42,7 @@ const expectedRows = {
 
 async function runReport(type: ReportRequest['type'], encryption: ZipEncryption): Promise<Buffer> {
   const id = `${type}-${encryption}`;
-  const at = clock.now().toISOString();
-  await requests.create({
-    id,
-    org: DEMO.org,
-    type,
-    courseId: DEMO.courseId,
-    batchIds: [DEMO.batches.live],
-    requestedBy: DEMO.creator,
-    status: 'SUBMITTED',
-    dedupeKey: dedupeKey(DEMO.org, type, DEMO.courseId, [id], DEMO.creator),
-    createdAt: at,
-    updatedAt: at,
-    batches: {},
-    sealedPassword: await sealer.seal(PASSWORD, id),
-    encryption,
-  });
+  await requests.create(demoRequest(id, type, clock.now(), { sealedPassword: await sealer.seal(PASSWORD, id), encryption }));
   await planExhaust({ requestId: id }, { requests, records, clock, learnersPerShard: 100_000 });
   await assembleBatch({ requestId: id, batchId: DEMO.batches.live }, { records, requests, store, sealer, clock });
   const file = (await requests.get(id))?.batches[DEMO.batches.live]?.file;

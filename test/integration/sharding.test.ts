@@ -5,9 +5,10 @@ import { LocalKeyPasswordSealer } from '#shared/adapters/password-sealers';
 import { S3ReportStore } from '#shared/adapters/s3-report-store';
 import type { Clock } from '#shared/domain/ports';
 import { LearningRecordSchema } from '#shared/domain/records';
-import { dedupeKey, type ReportRequest, shardPartKey } from '#shared/domain/report-request';
+import { type ReportRequest, shardPartKey } from '#shared/domain/report-request';
 import { assembleBatch, planExhaust, writeShard } from '#shared/usecases/run-exhaust';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
+import { demoRequest } from '../support/demo-request.ts';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 import { download, openZip } from '../support/local-service.ts';
 
@@ -29,23 +30,11 @@ beforeAll(async () => {
 afterAll(async () => emulators?.stop());
 
 async function newRequest(id: string, type: ReportRequest['type']): Promise<ReportRequest> {
-  const at = clock.now().toISOString();
-  const request: ReportRequest = {
-    id,
-    org: DEMO.org,
-    type,
-    courseId: DEMO.courseId,
-    batchIds: [DEMO.batches.live],
-    requestedBy: DEMO.creator,
-    status: 'SUBMITTED',
-    dedupeKey: dedupeKey(DEMO.org, type, DEMO.courseId, [id], DEMO.creator),
-    createdAt: at,
-    updatedAt: at,
-    batches: {},
+  const request = demoRequest(id, type, clock.now(), {
     sealedPassword: await sealer.seal('Shard2026x', id),
     // Every seeded session: the window a stored request carries is not the submit rules' business.
     ...(type === 'user-activity' ? { window: { from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' } } : {}),
-  };
+  });
   await requests.create(request);
   return request;
 }
