@@ -8,7 +8,7 @@ import type { RecordsRepository } from '#shared/domain/ports';
 import { CourseRecordSchema, type LearnerBundle, type LearningRecord } from '#shared/domain/records';
 import { refilledTokens } from '#shared/usecases/api-keys';
 import { ingestRecords } from '#shared/usecases/ingest-records';
-import { batch, course } from '../support/fixtures.ts';
+import { batch, course, enrolment } from '../support/fixtures.ts';
 
 const fixedNow = new Date('2026-03-31T10:15:30.123Z');
 
@@ -41,15 +41,7 @@ describe('course reports: the user activity window', () => {
 describe('course reports: CSV', () => {
   it('quotes strings (a name with a line break too), writes numbers and booleans bare and null empty', async () => {
     const learner: LearnerBundle = {
-      enrolment: {
-        kind: 'enrolment',
-        courseId: 'course-1',
-        batchId: 'batch-1',
-        userId: 'u1',
-        enrolledAt: '2026-01-02T10:00:00.000Z',
-        completedContentIds: [],
-        certificates: [],
-      },
+      enrolment: enrolment(),
       attempts: [],
       profile: { kind: 'user', org: 'org-1', userId: 'u1', name: 'Line\nBreak "Quoted"' },
     };
