@@ -2,7 +2,7 @@ import '../infra/local/quiet-defaults.ts';
 
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -54,6 +54,7 @@ async function writerRun(type: ReportType, count: number, out: string) {
   const context = { outline: outlineCourse(course), batch };
   const layout = reportDefinition(type).layout(context);
   const started = process.hrtime.bigint();
+  const cpuAtStart = process.cpuUsage();
   const { zip, stats } = streamExhaustZip({
     entryName: `${type}.csv`,
     header: layout.header,
@@ -64,7 +65,10 @@ async function writerRun(type: ReportType, count: number, out: string) {
   await pipeline(zip, createWriteStream(out));
   const figures = await stats;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(JSON.stringify({ ...figures, seconds, peakRssMB: process.resourceUsage().maxRSS / 1024 }));
+  // CPU of every thread of the process (deflate runs on libuv's pool): steadier than wall time on a shared machine.
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  process.stdout.write(JSON.stringify({ ...figures, seconds, cpuSeconds, peakRssMB: process.resourceUsage().maxRSS / 1024 }));
 }
 
 async function timeSevenZip(csvPath: string): Promise<number> {
@@ -76,27 +80,29 @@ async function timeSevenZip(csvPath: string): Promise<number> {
 }
 
 async function childFigures(type: ReportType, count: number, out: string) {
-  return new Promise<{ rows: number; csvBytes: number; bytes: number; seconds: number; peakRssMB: number }>((ok, fail) => {
-    // The writer runs as it does in the WriteShard and AssembleBatch functions: same heap limit.
-    const args = [
-      WRITER_NODE_OPTIONS,
-      ...process.execArgv,
-      new URL(import.meta.url).pathname,
-      '--writer',
-      String(count),
-      '--report',
-      type,
-    ];
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, BENCH_OUT: out },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let text = '';
-    child.stdout.on('data', (d) => {
-      text += d;
-    });
-    child.on('exit', (code) => (code === 0 ? ok(JSON.parse(text)) : fail(new Error(`writer run exited ${code}`))));
-  });
+  return new Promise<{ rows: number; csvBytes: number; bytes: number; seconds: number; cpuSeconds: number; peakRssMB: number }>(
+    (ok, fail) => {
+      // The writer runs as it does in the WriteShard and AssembleBatch functions: same heap limit.
+      const args = [
+        WRITER_NODE_OPTIONS,
+        ...process.execArgv,
+        new URL(import.meta.url).pathname,
+        '--writer',
+        String(count),
+        '--report',
+        type,
+      ];
+      const child = spawn(process.execPath, args, {
+        env: { ...process.env, BENCH_OUT: out },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let text = '';
+      child.stdout.on('data', (d) => {
+        text += d;
+      });
+      child.on('exit', (code) => (code === 0 ? ok(JSON.parse(text)) : fail(new Error(`writer run exited ${code}`))));
+    },
+  );
 }
 
 /** Requests seen by a client, with when each started and ended. */
@@ -226,12 +232,14 @@ async function main() {
   mkdirSync(workDir, { recursive: true });
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `Course Exhaust benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpu}\n`,
+    `Course Exhaust benchmark — ${new Date().toISOString().slice(0, 16)}, Node ${process.version}, ${cpus().length} × ${cpu}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
   );
   const runs = Number(values.runs);
   const table = [
-    '| report | learners | rows | rows/s | CSV MB/s | CSV MB | ZIP MB | peak RSS MB | ours s | 7-Zip s | ours ÷ 7-Zip |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| report | learners | rows | rows/s | CSV MB/s | CSV MB | ZIP MB | peak RSS MB | ours s | ours CPU s | 7-Zip s | ours ÷ 7-Zip |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const type of values.reports.split(',') as ReportType[]) {
     const sizes = (type === 'question-set' ? values['qs-sizes'] : values.sizes).split(',').map(Number);
@@ -252,7 +260,7 @@ async function main() {
       const sevenZipSeconds = await timeSevenZip(csvPath);
       const mb = (n: number) => n / 1024 / 1024;
       table.push(
-        `| ${type} | ${size.toLocaleString('en')} | ${ours.rows.toLocaleString('en')} | ${Math.round(ours.rows / ours.seconds).toLocaleString('en')} | ${(mb(ours.csvBytes) / ours.seconds).toFixed(1)} | ${mb(ours.csvBytes).toFixed(1)} | ${mb(ours.bytes).toFixed(1)} | ${ours.peakRssMB.toFixed(0)} | ${ours.seconds.toFixed(2)} | ${sevenZipSeconds.toFixed(2)} | ${(ours.seconds / sevenZipSeconds).toFixed(2)} |`,
+        `| ${type} | ${size.toLocaleString('en')} | ${ours.rows.toLocaleString('en')} | ${Math.round(ours.rows / ours.seconds).toLocaleString('en')} | ${(mb(ours.csvBytes) / ours.seconds).toFixed(1)} | ${mb(ours.csvBytes).toFixed(1)} | ${mb(ours.bytes).toFixed(1)} | ${ours.peakRssMB.toFixed(0)} | ${ours.seconds.toFixed(2)} | ${ours.cpuSeconds.toFixed(2)} | ${sevenZipSeconds.toFixed(2)} | ${(ours.seconds / sevenZipSeconds).toFixed(2)} |`,
       );
       console.log(table.at(-1));
       rmSync(csvPath, { force: true });

@@ -1,12 +1,27 @@
 import type { Cell } from '../domain/cell.ts';
 
-/** First characters that make Excel, LibreOffice or Sheets read a cell as a formula (OWASP CSV injection). */
-const FORMULA_TRIGGER_CODES = new Set(['=', '+', '-', '@', '\t', '\r'].map((c) => c.charCodeAt(0)));
+/**
+ * Whether a spreadsheet (Excel, LibreOffice, Sheets) would read text starting with this character
+ * as a formula (OWASP CSV injection): = + - @ tab or CR. A switch, not a set: it runs on every cell.
+ */
+function isFormulaTrigger(code: number): boolean {
+  switch (code) {
+    case 0x3d: // =
+    case 0x2b: // +
+    case 0x2d: // -
+    case 0x40: // @
+    case 0x09: // tab
+    case 0x0d: // CR
+      return true;
+    default:
+      return false;
+  }
+}
 
 /** Prefixes a quote to text a spreadsheet would otherwise evaluate; numbers pass untouched. */
 export function neutraliseFormula<T extends Cell>(cell: T): T {
   if (typeof cell !== 'string' || cell.length === 0) return cell;
-  return (FORMULA_TRIGGER_CODES.has(cell.charCodeAt(0)) ? `'${cell}` : cell) as T;
+  return (isFormulaTrigger(cell.charCodeAt(0)) ? `'${cell}` : cell) as T;
 }
 
 /**
@@ -17,7 +32,7 @@ export function neutraliseFormula<T extends Cell>(cell: T): T {
 const LONG_NUMERIC_ID = /^[0-9]{12,}$/;
 
 export function excelSafeId<T extends Cell>(cell: T): T {
-  return (typeof cell === 'string' && LONG_NUMERIC_ID.test(cell) ? `="${cell}"` : cell) as T;
+  return (typeof cell === 'string' && cell.length >= 12 && LONG_NUMERIC_ID.test(cell) ? `="${cell}"` : cell) as T;
 }
 
 /** Reverses excelSafeId, for programs that read our CSVs. */

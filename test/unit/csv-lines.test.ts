@@ -38,6 +38,12 @@ describe('CSV lines (csv-stringify with our cell rules)', () => {
     expect(lines.rows([['=evil', '+91 98450', '']])).toBe("'=evil,'+91 98450,\r\n");
   });
 
+  it("applies the cell rules to its own copy of a row, leaving the caller's rows as they were", () => {
+    const rows = [['0131234567890123456', '=evil', 3]];
+    expect(new CsvLines(['Batch Id', 'Name', 'Score'], new Set([0])).rows(rows)).toBe(`"=""0131234567890123456""",'=evil,3\r\n`);
+    expect(rows).toEqual([['0131234567890123456', '=evil', 3]]);
+  });
+
   it('starts the file with a BOM and a formula-safe header', () => {
     expect(new CsvLines(['Collection Id', '=Module - Progress'], new Set([0])).headerLine()).toBe(
       "\uFEFFCollection Id,'=Module - Progress\r\n",
