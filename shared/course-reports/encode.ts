@@ -42,7 +42,8 @@ export async function* encodeReport<L>(
   let first = true;
   for await (const page of pages) {
     if (page.length === 0) continue;
-    const items = page.map((learner) => JSON.stringify(report.jsonItem(learner, context))).join(',');
+    // One JSON.stringify per page, its brackets dropped: the same text as joining each item's.
+    const items = JSON.stringify(page.map((learner) => report.jsonItem(learner, context))).slice(1, -1);
     yield first ? items : `,${items}`;
     first = false;
   }

@@ -14,6 +14,12 @@ export interface ReportContext {
   course: CourseRecord;
   exercises: CourseExercise[];
   window?: ActivityWindow | undefined;
+  /** Per exercise id, its slot; two exercises with one id share a slot (and a result). */
+  slotOf: ReadonlyMap<string, number>;
+  /** Per exercise (course order), its slot. */
+  exerciseSlots: readonly number[];
+  /** Per exercise (course order), its four JSON keys: exercise{n}_title, _type, _result, _finished_at. */
+  exerciseKeys: readonly (readonly [string, string, string, string])[];
 }
 
 export interface CourseReport<L> {
@@ -31,15 +37,46 @@ export function enrollmentStatus(enrolment: EnrolmentRecord): EnrollmentStatus {
   return enrolment.startedAt ? 'started' : 'enrolled';
 }
 
+/**
+ * What every learner's row needs from the course, worked out once per report: the exercises, and
+ * slots to look a learner's results up by (an array per learner rather than a Map: this runs for
+ * every enrolment of the course).
+ */
 export function contextFor(course: CourseRecord, window?: ActivityWindow): ReportContext {
-  return { course, exercises: courseExercises(course), window };
+  const exercises = courseExercises(course);
+  const slotOf = new Map<string, number>();
+  for (const { id } of exercises) if (!slotOf.has(id)) slotOf.set(id, slotOf.size);
+  return {
+    course,
+    exercises,
+    window,
+    slotOf,
+    exerciseSlots: exercises.map(({ id }) => slotOf.get(id) as number),
+    exerciseKeys: exercises.map((_, index) => {
+      const n = index + 1;
+      return [`exercise${n}_title`, `exercise${n}_type`, `exercise${n}_result`, `exercise${n}_finished_at`] as const;
+    }),
+  };
+}
+
+type ExerciseResult = NonNullable<EnrolmentRecord['exerciseResults']>[number];
+
+/** A learner's result per exercise slot; of two results for one exercise the later one counts. */
+function resultsBySlot(enrolment: EnrolmentRecord, context: ReportContext): (ExerciseResult | undefined)[] {
+  const bySlot = new Array<ExerciseResult | undefined>(context.slotOf.size);
+  for (const result of enrolment.exerciseResults ?? []) {
+    const slot = context.slotOf.get(result.exerciseId);
+    if (slot !== undefined) bySlot[slot] = result;
+  }
+  return bySlot;
 }
 
 /** Learner fields every report starts with; name and email are null without a profile. */
 function learnerFields(bundle: LearnerBundle, context: ReportContext) {
   const { enrolment, profile } = bundle;
-  const results = new Map((enrolment.exerciseResults ?? []).map((r) => [r.exerciseId, r]));
-  const finished = context.exercises.filter((e) => results.has(e.id)).length;
+  const results = resultsBySlot(enrolment, context);
+  let finished = 0;
+  for (const slot of context.exerciseSlots) if (results[slot] !== undefined) finished += 1;
   const count = context.exercises.length;
   return {
     results,
@@ -102,12 +139,12 @@ function exerciseItem(bundle: LearnerBundle, context: ReportContext): Record<str
   const item: Record<string, Cell> = {};
   for (const column of EXERCISE_LEAD_COLUMNS) item[column] = fields[column];
   context.exercises.forEach((exercise, index) => {
-    const n = index + 1;
-    const result = results.get(exercise.id);
-    item[`exercise${n}_title`] = exercise.title;
-    item[`exercise${n}_type`] = exercise.type;
-    item[`exercise${n}_result`] = result?.result ?? null;
-    item[`exercise${n}_finished_at`] = result?.finishedAt ?? null;
+    const [title, type, outcome, finishedAt] = context.exerciseKeys[index] as readonly [string, string, string, string];
+    const result = results[context.exerciseSlots[index] as number];
+    item[title] = exercise.title;
+    item[type] = exercise.type;
+    item[outcome] = result?.result ?? null;
+    item[finishedAt] = result?.finishedAt ?? null;
   });
   return item;
 }
