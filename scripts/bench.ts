@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { outlineCourse } from '#shared/domain/course-structure';
-import { CourseExhaustTypes, type ReportType } from '#shared/domain/report-types';
+import { CourseExhaustTypes, type CourseScopedType } from '#shared/domain/report-types';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
 import { reportDefinition } from '#shared/reports/catalogue';
 import type { ReportView } from '#shared/usecases/read-reports';
@@ -50,7 +50,7 @@ const { values } = parseArgs({
 });
 
 /** Child mode: one writer run, figures as JSON on stdout. */
-async function writerRun(type: ReportType, count: number, out: string) {
+async function writerRun(type: CourseScopedType, count: number, out: string) {
   const context = { outline: outlineCourse(course), batch };
   const layout = reportDefinition(type).layout(context);
   const started = process.hrtime.bigint();
@@ -75,7 +75,7 @@ async function timeSevenZip(csvPath: string): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-async function childFigures(type: ReportType, count: number, out: string) {
+async function childFigures(type: CourseScopedType, count: number, out: string) {
   return new Promise<{ rows: number; csvBytes: number; bytes: number; seconds: number; peakRssMB: number }>((ok, fail) => {
     // The writer runs as it does in the WriteShard and AssembleBatch functions: same heap limit.
     const args = [
@@ -222,7 +222,7 @@ async function endToEnd(learners: number) {
 }
 
 async function main() {
-  if (values.writer) return writerRun(values.report as ReportType, Number(values.writer), process.env.BENCH_OUT as string);
+  if (values.writer) return writerRun(values.report as CourseScopedType, Number(values.writer), process.env.BENCH_OUT as string);
   mkdirSync(workDir, { recursive: true });
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
@@ -233,7 +233,7 @@ async function main() {
     '| report | learners | rows | rows/s | CSV MB/s | CSV MB | ZIP MB | peak RSS MB | ours s | 7-Zip s | ours ÷ 7-Zip |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const type of values.reports.split(',') as ReportType[]) {
+  for (const type of values.reports.split(',') as CourseScopedType[]) {
     const sizes = (type === 'question-set' ? values['qs-sizes'] : values.sizes).split(',').map(Number);
     for (const size of sizes) {
       const zipPath = join(workDir, `writer-${type}-${size}.zip`);

@@ -7,6 +7,7 @@ import {
   entityKey,
   type LearnerRecordsRepository,
   type LearnerWrite,
+  type OrgExportReader,
   type StoredEntity,
 } from '../domain/learner-ports.ts';
 import type { LearnerRecord, LearnerUserRecord } from '../domain/learner-records.ts';
@@ -18,6 +19,7 @@ import {
   type ReceivedInteraction,
   type UserActivity,
 } from '../domain/learner-stats.ts';
+import type { ExportActivity } from '../domain/org-exports.ts';
 import type { UserRow } from '../domain/users-list.ts';
 import { clients } from './aws-clients.ts';
 import { batchGetAll, batchPutAll, type Item, inParallel, type Key, queryAll } from './dynamo-batches.ts';
@@ -36,6 +38,7 @@ import { batchGetAll, batchPutAll, type Item, inParallel, type Key, queryAll } f
  * | USERROWS#{org}     | {user}                           | the users-list row (names, time, last activity, direct reports) |
  * | AUTHOR#{user}      | COURSE#{course}                  | courses by main author                       |
  * | COURSEACT#{course} | {at}#ATTEMPT|COMMENT|REACTION#{id} | a course's timeline (public statistics)    |
+ * | ORGINDEX#{org}     | GROUP#{group} · CFIELD#{name}    | the org's groups and custom field names (exports' columns) |
  * | PROGRAM#{p} #PROGRAM · PSESSION#{s} #SESSION · PATH#{p} #PATH · PATHSESSION#{s} #SESSION · POST#{p} #POST | entities |
  *
  * A user's statistics page is one paginated Query of USER#{user}, plus BatchGets for names.
@@ -47,6 +50,8 @@ export const LEARNER_KEYS = {
   userRows: (org: string) => `USERROWS#${org}`,
   author: (userId: string) => `AUTHOR#${userId}`,
   courseActivity: (courseId: string) => `COURSEACT#${courseId}`,
+  /** An org's groups (`GROUP#{group}`, with its name) and custom field names (`CFIELD#{name}`). */
+  orgIndex: (org: string) => `ORGINDEX#${org}`,
 };
 
 const ENTITY_KEYS: Record<EntityType, (id: string) => Key> = {
@@ -71,6 +76,8 @@ const ENTITY_PROJECTION = {
 
 const OWNED_WRITES_AT_ONCE = 16;
 const QUERIES_AT_ONCE = 8;
+/** An export reads one partition per user: more at once keep a page's reads short. */
+const EXPORT_QUERIES_AT_ONCE = 24;
 
 function strip<T>(item: Item): T {
   const { pk: _pk, sk: _sk, ...record } = item;
@@ -215,7 +222,24 @@ function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { o
   }
 }
 
-export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository {
+/** The org index items a write adds: its groups and the custom field names its users carry, each once. */
+function orgIndexItems(write: LearnerWrite): Item[] {
+  const items = new Map<string, Item>();
+  for (const record of write.records) {
+    if (record.kind !== 'group') continue;
+    const sk = `GROUP#${record.groupId}`;
+    items.set(`${record.org}|${sk}`, { pk: LEARNER_KEYS.orgIndex(record.org), sk, org: record.org, name: record.name });
+  }
+  for (const user of write.users) {
+    for (const name of Object.keys(user.customFields ?? {})) {
+      const sk = `CFIELD#${name}`;
+      items.set(`${user.org}|${sk}`, { pk: LEARNER_KEYS.orgIndex(user.org), sk, org: user.org, name });
+    }
+  }
+  return [...items.values()];
+}
+
+export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository, OrgExportReader {
   constructor(
     private readonly tableName: string,
     private readonly db: DynamoDBDocumentClient = clients.dynamo,
@@ -257,6 +281,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
     // whatever raced the use case's own check.
     await inParallel(owned, OWNED_WRITES_AT_ONCE, (item) => this.putOwned(item));
     await batchPutAll(this.db, this.tableName, plain);
+    await batchPutAll(this.db, this.tableName, orgIndexItems(write));
 
     await inParallel(write.users, OWNED_WRITES_AT_ONCE, (u) => this.updateRowProfile(u));
     const attemptUsers = new Map<string, string>();
@@ -519,5 +544,63 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
       for (const item of items) events.push(strip<CourseEvent>(item));
     });
     return events;
+  }
+
+  async orgGroups(org: string): Promise<{ groupId: string; name: string }[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': LEARNER_KEYS.orgIndex(org), ':prefix': 'GROUP#' },
+    });
+    return items.map((item) => ({ groupId: String(item.sk).slice('GROUP#'.length), name: String(item.name) }));
+  }
+
+  async customFieldNames(org: string): Promise<string[]> {
+    return this.sortKeysAfter(LEARNER_KEYS.orgIndex(org), 'CFIELD#');
+  }
+
+  async exportActivities(userIds: readonly string[]): Promise<Map<string, ExportActivity>> {
+    const found = new Map<string, ExportActivity>();
+    await inParallel(userIds, EXPORT_QUERIES_AT_ONCE, async (userId) => {
+      const items = await queryAll(this.db, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': LEARNER_KEYS.user(userId) },
+      });
+      const profileItem = items.find((item) => item.sk === '#PROFILE');
+      if (!profileItem) return;
+      const activity: ExportActivity = {
+        profile: strip(profileItem),
+        memberships: [],
+        managerIds: [],
+        reportIds: [],
+        attempts: [],
+        assessments: [],
+        posts: [],
+        assignedSessionIds: [],
+      };
+      for (const item of items) {
+        const sk = String(item.sk);
+        const kind = sk.slice(0, sk.indexOf('#') + 1);
+        const rest = sk.slice(kind.length);
+        if (kind === 'MEMBER#') activity.memberships.push(strip(item));
+        else if (kind === 'MANAGER#') activity.managerIds.push(rest);
+        else if (kind === 'REPORT#') activity.reportIds.push(rest);
+        else if (kind === 'CATTEMPT#') activity.attempts.push(strip(item));
+        else if (kind === 'ASSESS#') activity.assessments.push(strip(item));
+        else if (kind === 'POST#') activity.posts.push(strip(item));
+        else if (kind === 'PSESSION#') activity.assignedSessionIds.push(rest);
+      }
+      found.set(userId, activity);
+    });
+    return found;
+  }
+
+  async reportsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const reports = new Map<string, string[]>();
+    await inParallel(userIds, QUERIES_AT_ONCE, async (userId) => {
+      reports.set(userId, await this.sortKeysAfter(LEARNER_KEYS.user(userId), 'REPORT#'));
+    });
+    return reports;
   }
 }

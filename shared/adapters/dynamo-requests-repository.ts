@@ -26,6 +26,9 @@ export const ACTIVE_INDEX = 'active';
 const ACTIVE_MARK = 'ACTIVE';
 
 const requestKey = (id: string) => ({ pk: `REQ#${id}` });
+/** The byCourse scope of a request: its course's, or the org's exports' (`~` is in no id). */
+const EXPORTS_SCOPE = '~exports';
+const scopeOf = (org: string, courseId: string | undefined) => `${org}#${courseId ?? EXPORTS_SCOPE}`;
 const lockKey = (dedupeKey: string) => ({ pk: `LOCK#${dedupeKey}` });
 
 function isConditionFailure(error: unknown): boolean {
@@ -110,7 +113,7 @@ export class DynamoRequestsRepository implements RequestsRepository {
         TableName: this.tableName,
         Item: {
           ...requestKey(request.id),
-          scope: `${request.org}#${request.courseId}`,
+          scope: scopeOf(request.org, request.courseId),
           createdKey: `${request.createdAt}#${request.id}`,
           ...(isActive(request.status) ? { active: ACTIVE_MARK } : {}),
           ...request,
@@ -235,7 +238,15 @@ export class DynamoRequestsRepository implements RequestsRepository {
     return ids;
   }
 
-  async listForCourse({ org, courseId, batchId, limit }: ListRequestsQuery): Promise<ReportRequest[]> {
+  listForCourse({ org, courseId, batchId, limit }: ListRequestsQuery): Promise<ReportRequest[]> {
+    return this.listScope(scopeOf(org, courseId), limit, batchId ? (r) => r.batchIds.includes(batchId) : undefined);
+  }
+
+  listOrgExports({ org, requestedBy, limit }: { org: string; requestedBy: string; limit: number }): Promise<ReportRequest[]> {
+    return this.listScope(scopeOf(org, undefined), limit, (r) => r.requestedBy === requestedBy);
+  }
+
+  private async listScope(scope: string, limit: number, keep?: (request: ReportRequest) => boolean): Promise<ReportRequest[]> {
     const found: ReportRequest[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -245,15 +256,15 @@ export class DynamoRequestsRepository implements RequestsRepository {
           IndexName: BY_COURSE_INDEX,
           KeyConditionExpression: '#scope = :scope',
           ExpressionAttributeNames: { '#scope': 'scope' },
-          ExpressionAttributeValues: { ':scope': `${org}#${courseId}` },
+          ExpressionAttributeValues: { ':scope': scope },
           ScanIndexForward: false,
-          Limit: batchId ? 50 : limit,
+          Limit: keep ? 50 : limit,
           ExclusiveStartKey: startKey,
         }),
       );
       for (const item of out.Items ?? []) {
         const request = requestOf(item);
-        if (!batchId || request.batchIds.includes(batchId)) found.push(request);
+        if (!keep || keep(request)) found.push(request);
       }
       startKey = out.LastEvaluatedKey;
     } while (startKey && found.length < limit);
