@@ -27,6 +27,8 @@ import { WRITER_NODE_OPTIONS } from '../infra/writer-sizing.ts';
  *     requests and sequential round trips per 1,000 learners, counted by a client middleware that
  *     also adds --latency-ms to each request, as a stand-in for the network on AWS.
  *  4. A 10k-learner batch end to end on the local stack: POST → SUCCESS → downloaded file.
+ *  Then, each in its own process: the learner statistics reads, the general-stats export (writer at
+ *  10k and 100k users, and 10k end to end; scripts/bench-learner-exports.ts) and the course reports.
  * Options: --sizes 10000,100000,1000000, --qs-sizes (question set, 10 rows per learner),
  * --reports, --runs 1, --read-learners 2000, --latency-ms 10, --no-e2e, --no-reads.
  * 7-Zip is the system's `7z` when installed, else the 7za of the `7zip-bin` dev dependency.
@@ -273,6 +275,8 @@ async function main() {
     );
   }
   if (!values['no-e2e']) await benchInOwnProcess('bench-learner-stats.ts');
+  // The general-stats export: its writer always, end to end unless --no-e2e.
+  await benchInOwnProcess('bench-learner-exports.ts', values['no-e2e'] ? ['--no-e2e'] : []);
 }
 
 /**
@@ -280,9 +284,9 @@ async function main() {
  * clients they were loaded with, so a second stack in this process would reach the first one's
  * stopped emulators.
  */
-function benchInOwnProcess(script: string): Promise<void> {
+function benchInOwnProcess(script: string, args: string[] = []): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, new URL(script, import.meta.url).pathname], {
+    const child = spawn(process.execPath, [...process.execArgv, new URL(script, import.meta.url).pathname, ...args], {
       stdio: 'inherit',
     });
     child.once('error', reject);
