@@ -82,6 +82,8 @@ function activityOf(i: number): ExportActivity {
     })),
     assessments: [],
     posts: [],
+    reactions: [],
+    likes: [],
     assignedSessionIds: [],
   };
 }

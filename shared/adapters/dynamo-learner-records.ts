@@ -33,6 +33,7 @@ import { batchGetAll, batchPutAll, type Item, inParallel, type Key, queryAll } f
  * | USER#{user}        | CATTEMPT# · ANSWER# · ASSESS# · ATTEND# · CERT# · POST# {id} | what they did   |
  * | USER#{user}        | PSESSION#{session}               | program sessions assigned to them directly   |
  * | USER#{user}        | RECEIVED#{at}#{id}               | replies and likes others left on their posts |
+ * | USER#{user}        | REACTED#{id} · LIKED#{id}        | reactions and likes they gave (exports)      |
  * | GROUP#{group}      | #GROUP · MEMBER#{user} · PSESSION#{session} | the group, its members, its sessions |
  * | ORG#{org}          | #ORG                             | owner and platform admins                    |
  * | USERROWS#{org}     | {user}                           | the users-list row (names, time, last activity, direct reports) |
@@ -195,6 +196,8 @@ function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { o
     case 'reaction':
       return {
         plain: [
+          // On the reacting user's side too: the collaborative activity export counts their reactions.
+          { pk: user(record.userId), sk: `REACTED#${record.reactionId}`, ...record },
           {
             pk: LEARNER_KEYS.courseActivity(record.courseId),
             sk: `${record.reactedAt}#REACTION#${record.reactionId}`,
@@ -208,7 +211,9 @@ function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { o
       };
     case 'like': {
       const post = entities.get(entityKey('post', record.postId));
-      if (!post?.authorId) return { plain: [] };
+      // On the liking user's side: the collaborative activity export counts the likes they gave.
+      const given: Item = { pk: user(record.userId), sk: `LIKED#${record.likeId}`, ...record };
+      if (!post?.authorId) return { plain: [given] };
       const received: ReceivedInteraction = {
         type: 'like',
         id: record.likeId,
@@ -217,7 +222,9 @@ function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { o
         place: (post.place ?? 'profile') as ReceivedInteraction['place'],
         receivingPostType: post.postType ?? 'publication',
       };
-      return { plain: [{ pk: user(post.authorId), sk: `RECEIVED#${record.likedAt}#LIKE#${record.likeId}`, ...received }] };
+      return {
+        plain: [given, { pk: user(post.authorId), sk: `RECEIVED#${record.likedAt}#LIKE#${record.likeId}`, ...received }],
+      };
     }
   }
 }
@@ -577,6 +584,8 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
         attempts: [],
         assessments: [],
         posts: [],
+        reactions: [],
+        likes: [],
         assignedSessionIds: [],
       };
       for (const item of items) {
@@ -589,6 +598,8 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
         else if (kind === 'CATTEMPT#') activity.attempts.push(strip(item));
         else if (kind === 'ASSESS#') activity.assessments.push(strip(item));
         else if (kind === 'POST#') activity.posts.push(strip(item));
+        else if (kind === 'REACTED#') activity.reactions.push(strip(item));
+        else if (kind === 'LIKED#') activity.likes.push(strip(item));
         else if (kind === 'PSESSION#') activity.assignedSessionIds.push(rest);
       }
       found.set(userId, activity);

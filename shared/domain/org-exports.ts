@@ -1,4 +1,4 @@
-import type { LearnerUserRecord } from './learner-records.ts';
+import type { LearnerRecordOf, LearnerUserRecord, PostPlace } from './learner-records.ts';
 import type { AssessmentResult } from './learner-stats.ts';
 import { type CourseAttempt, directReports, type Membership, type Post, type ProgramSessionView } from './learner-stats.ts';
 
@@ -45,6 +45,9 @@ export interface ExportActivity {
   attempts: CourseAttempt[];
   assessments: AssessmentResult[];
   posts: Post[];
+  /** Reactions they left on course activities, and likes they gave to posts. */
+  reactions: LearnerRecordOf<'reaction'>[];
+  likes: LearnerRecordOf<'like'>[];
   /** Program sessions assigned to them directly. */
   assignedSessionIds: string[];
 }
@@ -143,4 +146,29 @@ export function directReportIds(
  */
 export function customFieldColumns(known: readonly string[], filters: ExportFilters): string[] {
   return [...new Set(filters.customFields ?? known)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Places whose posts are publications in the collaborative activity export (replies included). */
+const SECTION_PLACES: ReadonlySet<PostPlace> = new Set(['group-newsfeed', 'session-newsfeed', 'profile']);
+/** Forums where every post is a comment. */
+const FORUM_PLACES: ReadonlySet<PostPlace> = new Set(['course-forum', 'learning-need-forum', 'project-forum']);
+
+/**
+ * The collaborative activity of one user in the range: publications (their posts in a group,
+ * session or profile section, replies included), comments (their posts and replies in a course,
+ * learning need or project forum, and their replies in a group, session or profile section, so a
+ * reply there counts in both) and reactions (to course activities, and likes on posts).
+ */
+export function collaborativeCounts(
+  activity: Pick<ExportActivity, 'posts' | 'reactions' | 'likes'>,
+  filters: ExportFilters,
+): { publications: number; comments: number; reactions: number } {
+  const posts = activity.posts.filter((p) => inRange(p.postedAt, filters));
+  return {
+    publications: posts.filter((p) => SECTION_PLACES.has(p.place)).length,
+    comments: posts.filter((p) => FORUM_PLACES.has(p.place) || (SECTION_PLACES.has(p.place) && p.type !== 'publication')).length,
+    reactions:
+      activity.reactions.filter((r) => inRange(r.reactedAt, filters)).length +
+      activity.likes.filter((l) => inRange(l.likedAt, filters)).length,
+  };
 }

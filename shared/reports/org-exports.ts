@@ -2,6 +2,7 @@ import type { Cell } from '../domain/cell.ts';
 import type { ProgramSessionView } from '../domain/learner-stats.ts';
 import {
   averageScore,
+  collaborativeCounts,
   type ExportActivity,
   type ExportFilters,
   messageCount,
@@ -25,6 +26,8 @@ export interface ExporterView {
   seesEveryone: boolean;
   /** The exporter coaches, administers or user-administers at least one group. */
   overseesGroups: boolean;
+  /** The exporter is main author of at least one course (known only when the export asks). */
+  authorsCourses: boolean;
 }
 
 /** What every row of one export shares, prepared once. */
@@ -53,6 +56,8 @@ export interface OrgExportDefinition {
   type: OrgExportType;
   /** Why the exporter may not ask for this export, or null when they may. */
   refusal(exporter: ExporterView): string | null;
+  /** Whether the exporter's scope also holds the users who played courses they are main author of. */
+  withPlayersOfAuthoredCourses?: true;
   /** What rows need beyond the user's partition. */
   needsSessions: boolean;
   needsDirectReports: boolean;
@@ -183,9 +188,36 @@ export const registrationsExport: OrgExportDefinition = {
   csvBytesPerUser: () => 200,
 };
 
+/**
+ * Per user: Publications, Comments and Reactions in the date range (see collaborativeCounts).
+ * Administrators (and coaches) get their groups' users; authors the users who played their courses.
+ */
+export const collaborativeActivityExport: OrgExportDefinition = {
+  type: 'collaborative-activity',
+  refusal: (exporter) =>
+    exporter.seesEveryone || exporter.overseesGroups || exporter.authorsCourses
+      ? null
+      : 'Only the owner, platform admins, coaches and administrators of a group, and course authors may export collaborative activity',
+  withPlayersOfAuthoredCourses: true,
+  needsSessions: false,
+  needsDirectReports: false,
+  columns({ filters }) {
+    return [
+      { header: 'First name', cell: (row) => text(row.activity.profile.firstName) },
+      { header: 'Last name', cell: (row) => text(row.activity.profile.lastName) },
+      { header: 'Email', cell: (row) => text(row.activity.profile.email) },
+      { header: 'Publications', cell: (row) => collaborativeCounts(row.activity, filters).publications },
+      { header: 'Comments', cell: (row) => collaborativeCounts(row.activity, filters).comments },
+      { header: 'Reactions', cell: (row) => collaborativeCounts(row.activity, filters).reactions },
+    ];
+  },
+  csvBytesPerUser: () => 120,
+};
+
 const exports: Record<OrgExportType, OrgExportDefinition> = {
   'user-statistics': userStatisticsExport,
   'general-stats': generalStatsExport,
+  'collaborative-activity': collaborativeActivityExport,
   registrations: registrationsExport,
 };
 

@@ -92,7 +92,7 @@ export async function submitExport(input: ExportInput, actor: Actor, deps: Submi
   const filters = resolveFilters(input.filters);
   const now = deps.clock.now();
 
-  const scope = await exportScope(actor.org, actor.userId, learners);
+  const scope = await exportScope(actor.org, actor.userId, learners, definition);
   const refusal = definition.refusal(scope.exporter);
   if (refusal) throw new ForbiddenError(refusal);
   await checkFilters(filters, scope, actor.org, learners);

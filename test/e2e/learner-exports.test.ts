@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACADEMY, learnerDemoRecords } from '../../infra/local/learner-demo-data.ts';
 import {
   type ExportFiltersInput,
+  expectedCollaborativeActivity,
   expectedGeneralStats,
   expectedRegistrations,
   expectedScope,
@@ -146,6 +147,31 @@ describe('e2e: learner statistics exports (POST /v1/reports, org-scoped)', () =>
     const api = csv.rows.find((r) => r[2] === emailOf('learner-09'));
     expect(api?.[4]).toBe(emailOf(ACADEMY.owner));
     expect(csv.rows.find((r) => r[2] === emailOf('learner-02'))?.[4]).toBe(emailOf(ACADEMY.coach));
+  });
+
+  it('collaborative-activity for the owner: publications, comments and reactions per user, cell by cell', async () => {
+    const { csv } = await exportAs(ACADEMY.owner, { type: 'collaborative-activity' });
+    const expected = expectedCollaborativeActivity(records, ACADEMY.owner);
+    expect(csv.header).toEqual(['First name', 'Last name', 'Email', 'Publications', 'Comments', 'Reactions']);
+    expect(csv.rows).toEqual(expected.rows);
+    // learner-01 published in the sales newsfeed and on their profile, replied once there, and liked once.
+    expect(csv.rows.find((r) => r[2] === emailOf('learner-01'))?.slice(3)).toEqual(['3', '1', '1']);
+    // The window narrows: the reply posted 200 days ago no longer counts.
+    const from = new Date(now.getTime() - 100 * 86_400_000).toISOString();
+    const recent = await exportAs(ACADEMY.owner, { type: 'collaborative-activity', filters: { from } });
+    expect(recent.csv.rows).toEqual(expectedCollaborativeActivity(records, ACADEMY.owner, { from }).rows);
+    expect(recent.csv.rows).not.toEqual(csv.rows);
+  });
+
+  it('collaborative-activity for an author: exactly the users who played the courses they are main author of', async () => {
+    const { csv } = await exportAs(ACADEMY.author, { type: 'collaborative-activity' });
+    const expected = expectedCollaborativeActivity(records, ACADEMY.author);
+    expect(expected.users.length).toBeGreaterThan(0);
+    expect(expected.users.every((u) => expected.players.has(u))).toBe(true);
+    expect(csv.rows).toEqual(expected.rows);
+    // Staff who played nothing are not the author's to see, though they share a group with them.
+    expect(csv.rows.map((r) => r[2])).not.toContain(emailOf(ACADEMY.groupAdmin));
+    expect(csv.rows.map((r) => r[2])).not.toContain(emailOf(ACADEMY.owner));
   });
 
   it('refuses registrations to a non-administrator, with the reason (403)', async () => {

@@ -250,3 +250,53 @@ export function expectedRegistrations(records: readonly Raw[], exporterId: strin
   });
   return { header, rows, users };
 }
+
+/** collaborative-activity, header and rows as CSV text cells; authors also see who played their courses. */
+export function expectedCollaborativeActivity(records: readonly Raw[], exporterId: string, filters: ExportFiltersInput = {}) {
+  const scope = expectedScope(records, exporterId);
+  const courses = of(records, 'course');
+  const mainAuthor = (c: Raw): string => {
+    const original = c.duplicateOf ? courses.find((o) => o.courseId === c.duplicateOf) : undefined;
+    return original ? mainAuthor(original) : str(c, 'mainAuthorId') || str(c, 'creatorId');
+  };
+  const authored = new Set(courses.filter((c) => mainAuthor(c) === exporterId).map((c) => str(c, 'courseId')));
+  const current = (u: string) => of(records, 'user').some((r) => r.userId === u && r.deletedAt === undefined);
+  const players = of(records, 'course-attempt')
+    .filter((a) => authored.has(str(a, 'courseId')))
+    .map((a) => str(a, 'userId'))
+    .filter(current);
+  let users = [...new Set([...scope.users, ...players])];
+  if (filters.groupIds?.length) {
+    const members = new Set(
+      of(records, 'membership')
+        .filter((m) => filters.groupIds?.includes(str(m, 'groupId')))
+        .map((m) => str(m, 'userId')),
+    );
+    users = users.filter((u) => members.has(u));
+  }
+  if (filters.userIds?.length) users = users.filter((u) => filters.userIds?.includes(u));
+  users.sort((a, b) => learnerBucket(a) - learnerBucket(b) || byCode(a, b));
+  const sections = ['group-newsfeed', 'session-newsfeed', 'profile'];
+  const forums = ['course-forum', 'learning-need-forum', 'project-forum'];
+  const header = ['First name', 'Last name', 'Email', 'Publications', 'Comments', 'Reactions'];
+  const rows = users.map((userId) => {
+    const p = of(records, 'user').find((u) => u.userId === userId) as Raw;
+    const posts = of(records, 'post').filter((post) => post.authorId === userId && inRange(str(post, 'postedAt'), filters));
+    const publications = posts.filter((post) => sections.includes(str(post, 'place'))).length;
+    const comments = posts.filter(
+      (post) => forums.includes(str(post, 'place')) || (sections.includes(str(post, 'place')) && post.type !== 'publication'),
+    ).length;
+    const reactions =
+      of(records, 'reaction').filter((r) => r.userId === userId && inRange(str(r, 'reactedAt'), filters)).length +
+      of(records, 'like').filter((l) => l.userId === userId && inRange(str(l, 'likedAt'), filters)).length;
+    return [
+      cell(str(p, 'firstName')),
+      cell(str(p, 'lastName')),
+      cell(str(p, 'email')),
+      String(publications),
+      String(comments),
+      String(reactions),
+    ];
+  });
+  return { header, rows, users, players: new Set(players) };
+}

@@ -35,7 +35,12 @@ export interface ExportScope {
   ownerId: string | undefined;
 }
 
-export async function exportScope(org: string, exporterId: string, learners: ExportRecordsRepository): Promise<ExportScope> {
+export async function exportScope(
+  org: string,
+  exporterId: string,
+  learners: ExportRecordsRepository,
+  options: { withPlayersOfAuthoredCourses?: true | undefined } = {},
+): Promise<ExportScope> {
   const [organisation, memberships] = await Promise.all([learners.getOrganisation(org), learners.getMemberships(exporterId)]);
   const everyone = seesEveryone(exporterId, organisation);
   // A membership counts only in its own org, whatever org the token names.
@@ -58,15 +63,28 @@ export async function exportScope(org: string, exporterId: string, learners: Exp
     rows = await learners.userRows(org, members);
   }
   groups.sort((a, b) => compareText(a.name, b.name) || compareText(a.groupId, b.groupId));
+  let authorsCourses = false;
+  if (options.withPlayersOfAuthoredCourses) {
+    // An author sees the users who played a course they are main author of (duplicates included).
+    const courses = (await learners.authoredCourses(exporterId)).map((c) => c.courseId);
+    authorsCourses = courses.length > 0;
+    if (authorsCourses && !everyone) {
+      const events = await learners.courseEvents(courses, ALL_TIME);
+      const known = new Set(rows.map((r) => r.userId));
+      const players = [...new Set(events.filter((e) => e.type === 'attempt').map((e) => e.userId))].filter((u) => !known.has(u));
+      if (players.length > 0) rows = [...rows, ...(await learners.userRows(org, players))];
+    }
+  }
   const users = new Map(rows.filter((r) => r.deletedAt === null).map((r) => [r.userId, r.email]));
   return {
-    exporter: { seesEveryone: everyone, overseesGroups: overseen.length > 0 },
+    exporter: { seesEveryone: everyone, overseesGroups: overseen.length > 0, authorsCourses },
     users,
     groups,
     ownerId: organisation?.ownerId,
   };
 }
 
+const ALL_TIME = { from: '0000', to: '9999' };
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -113,7 +131,7 @@ export async function loadOrgExport(
   }
   const filters = request.export;
   const definition = orgExportDefinition(request.type);
-  const scope = await exportScope(request.org, request.requestedBy, learners);
+  const scope = await exportScope(request.org, request.requestedBy, learners, definition);
   const refusal = definition.refusal(scope.exporter);
   // The exporter's roles may have changed since the request: nothing is written for them then.
   if (refusal) throw new ExhaustFailedError(`The requester may no longer run this export: ${refusal}`);
