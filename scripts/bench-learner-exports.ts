@@ -84,7 +84,10 @@ function activityOf(i: number): ExportActivity {
     posts: [],
     reactions: [],
     likes: [],
+    attendances: [],
+    certificates: [],
     assignedSessionIds: [],
+    assignedPathSessionIds: [],
   };
 }
 
@@ -116,6 +119,7 @@ function inMemoryRecords(users: number): ExportRecordsRepository {
       })),
     exportActivities: async (ids) => new Map(ids.map((id) => [id, activityOf(id === OWNER ? 0 : Number(id.slice(3)))])),
     groupSessionIds: async () => [SESSION],
+    groupPathSessionIds: async () => [],
     getProgramSessions: async () => [session],
     reportsOf: async (ids) => new Map(ids.map((id) => [id, []])),
     groupMembers: unused,

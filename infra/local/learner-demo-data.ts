@@ -139,7 +139,14 @@ export function learnerDemoRecords(now: Date): Record<string, unknown>[] {
       assignedUserIds: ['learner-02'],
     },
     { kind: 'path', org, pathId: ACADEMY.path, name: 'Compliance path' },
-    { kind: 'path-session', org, pathId: ACADEMY.path, sessionId: ACADEMY.pathSession, name: 'Compliance Q1' },
+    {
+      kind: 'path-session',
+      org,
+      pathId: ACADEMY.path,
+      sessionId: ACADEMY.pathSession,
+      name: 'Compliance Q1',
+      assignedGroupIds: [ACADEMY.groups.sales],
+    },
   );
 
   const courseIds = Object.values(ACADEMY.courses);

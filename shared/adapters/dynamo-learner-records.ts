@@ -32,6 +32,7 @@ import { batchGetAll, batchPutAll, type Item, inParallel, type Key, queryAll } f
  * | USER#{user}        | MEMBER#{group} · MANAGER#{m} · REPORT#{u} | memberships, managers, managed users |
  * | USER#{user}        | CATTEMPT# · ANSWER# · ASSESS# · ATTEND# · CERT# · POST# {id} | what they did   |
  * | USER#{user}        | PSESSION#{session}               | program sessions assigned to them directly   |
+ * | USER#{user}        | PATHSESSION#{session}            | path sessions assigned to them directly (GROUP#{g} likewise) |
  * | USER#{user}        | RECEIVED#{at}#{id}               | replies and likes others left on their posts |
  * | USER#{user}        | REACTED#{id} · LIKED#{id}        | reactions and likes they gave (exports)      |
  * | GROUP#{group}      | #GROUP · MEMBER#{user} · PSESSION#{session} | the group, its members, its sessions |
@@ -144,7 +145,17 @@ function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { o
     case 'path':
       return { owned: { ...ENTITY_KEYS.path(record.pathId), ...record }, plain: [] };
     case 'path-session':
-      return { owned: { ...ENTITY_KEYS['path-session'](record.sessionId), ...record }, plain: [] };
+      return {
+        owned: { ...ENTITY_KEYS['path-session'](record.sessionId), ...record },
+        plain: [
+          ...record.assignedUserIds.map((u) => ({ pk: user(u), sk: `PATHSESSION#${record.sessionId}`, org: record.org })),
+          ...record.assignedGroupIds.map((g) => ({
+            pk: LEARNER_KEYS.group(g),
+            sk: `PATHSESSION#${record.sessionId}`,
+            org: record.org,
+          })),
+        ],
+      };
     case 'course-attempt':
       return {
         plain: [
@@ -586,7 +597,10 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
         posts: [],
         reactions: [],
         likes: [],
+        attendances: [],
+        certificates: [],
         assignedSessionIds: [],
+        assignedPathSessionIds: [],
       };
       for (const item of items) {
         const sk = String(item.sk);
@@ -601,6 +615,9 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
         else if (kind === 'REACTED#') activity.reactions.push(strip(item));
         else if (kind === 'LIKED#') activity.likes.push(strip(item));
         else if (kind === 'PSESSION#') activity.assignedSessionIds.push(rest);
+        else if (kind === 'ATTEND#') activity.attendances.push(strip(item));
+        else if (kind === 'CERT#') activity.certificates.push(strip(item));
+        else if (kind === 'PATHSESSION#') activity.assignedPathSessionIds.push(rest);
       }
       found.set(userId, activity);
     });
@@ -613,5 +630,13 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
       reports.set(userId, await this.sortKeysAfter(LEARNER_KEYS.user(userId), 'REPORT#'));
     });
     return reports;
+  }
+
+  async groupPathSessionIds(groupIds: readonly string[]): Promise<string[]> {
+    const sessions = new Set<string>();
+    await inParallel(groupIds, QUERIES_AT_ONCE, async (groupId) => {
+      for (const id of await this.sortKeysAfter(LEARNER_KEYS.group(groupId), 'PATHSESSION#')) sessions.add(id);
+    });
+    return [...sessions];
   }
 }

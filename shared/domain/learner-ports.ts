@@ -66,6 +66,8 @@ export interface OrgExportReader {
   customFieldNames(org: string): Promise<string[]>;
   /** Each user's partition read whole, for the users found (no entry for a user without a profile). */
   exportActivities(userIds: readonly string[]): Promise<Map<string, ExportActivity>>;
+  /** Path sessions assigned to these groups. */
+  groupPathSessionIds(groupIds: readonly string[]): Promise<string[]>;
   /** The users each of these users manages, as stored. */
   reportsOf(userIds: readonly string[]): Promise<Map<string, string[]>>;
 }

@@ -48,8 +48,12 @@ export interface ExportActivity {
   /** Reactions they left on course activities, and likes they gave to posts. */
   reactions: LearnerRecordOf<'reaction'>[];
   likes: LearnerRecordOf<'like'>[];
+  attendances: LearnerRecordOf<'attendance'>[];
+  certificates: LearnerRecordOf<'certificate'>[];
   /** Program sessions assigned to them directly. */
   assignedSessionIds: string[];
+  /** Path sessions assigned to them directly. */
+  assignedPathSessionIds: string[];
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
@@ -170,5 +174,28 @@ export function collaborativeCounts(
     reactions:
       activity.reactions.filter((r) => inRange(r.reactedAt, filters)).length +
       activity.likes.filter((l) => inRange(l.likedAt, filters)).length,
+  };
+}
+
+/**
+ * The one-user counts of user-general-stats beyond the general stats: courses completed (distinct
+ * courses with an attempt completed in the range), classrooms attended (distinct classrooms marked
+ * present in the range), paths completed (distinct paths of path certificates delivered in the
+ * range) and paths assigned (distinct paths of the path sessions assigned to them, directly or
+ * through a group, given as `assignedPathIds`).
+ */
+export function learningCounts(
+  activity: Pick<ExportActivity, 'attempts' | 'attendances' | 'certificates'>,
+  assignedPathIds: readonly string[],
+  filters: ExportFilters,
+): { completedCourses: number; attendedClassrooms: number; completedPaths: number; assignedPaths: number } {
+  return {
+    completedCourses: new Set(activity.attempts.filter((a) => inRange(a.completedAt, filters)).map((a) => a.courseId)).size,
+    attendedClassrooms: new Set(activity.attendances.filter((a) => a.present && inRange(a.at, filters)).map((a) => a.classroomId))
+      .size,
+    completedPaths: new Set(
+      activity.certificates.flatMap((c) => (c.pathId && !c.programId && inRange(c.deliveredAt, filters) ? [c.pathId] : [])),
+    ).size,
+    assignedPaths: new Set(assignedPathIds).size,
   };
 }

@@ -6,7 +6,13 @@ export const CourseReportExhaustTypes = ['enrollments', 'exercises', 'user-activ
  * The learner statistics exports (360Learning-style): org-scoped, one file per request, narrowed
  * by filters (groups, users, dates, program sessions) instead of a course and batches.
  */
-export const OrgExportTypes = ['user-statistics', 'general-stats', 'collaborative-activity', 'registrations'] as const;
+export const OrgExportTypes = [
+  'user-statistics',
+  'general-stats',
+  'user-general-stats',
+  'collaborative-activity',
+  'registrations',
+] as const;
 
 /** Reports asked for a course and some of its batches: one file per batch. */
 export const CourseScopedTypes = [...CourseExhaustTypes, ...CourseReportExhaustTypes] as const;

@@ -5,6 +5,7 @@ import {
   collaborativeCounts,
   type ExportActivity,
   type ExportFilters,
+  learningCounts,
   messageCount,
   programCounts,
   totalTimeSpent,
@@ -50,6 +51,8 @@ export interface ExportRow {
   sessions: readonly ProgramSessionView[];
   /** The user's direct reports (user statistics). */
   directReports: readonly string[];
+  /** Paths of the path sessions assigned to the user, directly or through a group (user general stats). */
+  assignedPathIds: readonly string[];
 }
 
 export interface OrgExportDefinition {
@@ -61,6 +64,7 @@ export interface OrgExportDefinition {
   /** What rows need beyond the user's partition. */
   needsSessions: boolean;
   needsDirectReports: boolean;
+  needsPaths?: true;
   columns(context: ExportContext): Column<ExportRow>[];
   /** A rough size of one user's CSV row, for Plan to refuse files ZipCrypto cannot hold. */
   csvBytesPerUser(context: Pick<ExportContext, 'customFields' | 'groups'>): number;
@@ -188,6 +192,33 @@ export const registrationsExport: OrgExportDefinition = {
   csvBytesPerUser: () => 200,
 };
 
+/** One user's statistics in one row (the user named by the request's `userId`). */
+export const userGeneralStatsExport: OrgExportDefinition = {
+  type: 'user-general-stats',
+  refusal: overseers,
+  needsSessions: true,
+  needsDirectReports: false,
+  needsPaths: true,
+  columns({ filters }) {
+    const learning = (row: ExportRow) => learningCounts(row.activity, row.assignedPathIds, filters);
+    return [
+      { header: 'Last name', cell: (row) => text(row.activity.profile.lastName) },
+      { header: 'First name', cell: (row) => text(row.activity.profile.firstName) },
+      { header: 'Email', cell: (row) => text(row.activity.profile.email) },
+      { header: 'Avg score', cell: (row) => averageScore(row.activity, filters) ?? '' },
+      { header: 'Completed courses', cell: (row) => learning(row).completedCourses },
+      { header: 'Attended classrooms', cell: (row) => learning(row).attendedClassrooms },
+      { header: 'Completed paths', cell: (row) => learning(row).completedPaths },
+      { header: 'Assigned paths', cell: (row) => learning(row).assignedPaths },
+      { header: 'Completed programs', cell: (row) => programCounts(row.activity, row.sessions, filters).completed },
+      { header: 'Assigned programs', cell: (row) => programCounts(row.activity, row.sessions, filters).assigned },
+      { header: 'Messages', cell: (row) => messageCount(row.activity.posts, filters) },
+      { header: 'Total time spent', cell: (row) => totalTimeSpent(row.activity.attempts, filters) },
+    ];
+  },
+  csvBytesPerUser: () => 250,
+};
+
 /**
  * Per user: Publications, Comments and Reactions in the date range (see collaborativeCounts).
  * Administrators (and coaches) get their groups' users; authors the users who played their courses.
@@ -217,6 +248,7 @@ export const collaborativeActivityExport: OrgExportDefinition = {
 const exports: Record<OrgExportType, OrgExportDefinition> = {
   'user-statistics': userStatisticsExport,
   'general-stats': generalStatsExport,
+  'user-general-stats': userGeneralStatsExport,
   'collaborative-activity': collaborativeActivityExport,
   registrations: registrationsExport,
 };

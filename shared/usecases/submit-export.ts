@@ -54,6 +54,8 @@ export interface ExportInput {
   fileName?: string | undefined;
   /** Where to tell the requester when it ends (their token's address, resolved by the caller). */
   notifyEmail?: string | undefined;
+  /** user-general-stats: its one user (kept as the filters' only user). */
+  userId?: string | undefined;
 }
 
 export interface SubmitExportDeps {
@@ -68,11 +70,11 @@ export interface SubmitExportDeps {
 const sorted = (list: readonly string[] | undefined) => [...(list ?? [])].sort();
 
 /** The filters as stored and deduped: lists sorted, instants in UTC, absent ones empty. */
-export function resolveFilters(body: ExportInput['filters']): ExportFilters {
+export function resolveFilters(body: ExportInput['filters'], userId?: string): ExportFilters {
   const utc = (at: string | undefined) => (at === undefined ? null : new Date(at).toISOString());
   return {
     groupIds: sorted(body?.groupIds),
-    userIds: sorted(body?.userIds),
+    userIds: userId === undefined ? sorted(body?.userIds) : [userId],
     from: utc(body?.from),
     to: utc(body?.to),
     programSessionIds: sorted(body?.programSessionIds),
@@ -89,13 +91,15 @@ export async function submitExport(input: ExportInput, actor: Actor, deps: Submi
   const learners = deps.learners;
   if (!learners) throw new Error('Org exports need the learner records repository');
   const definition = orgExportDefinition(input.type);
-  const filters = resolveFilters(input.filters);
+  const filters = resolveFilters(input.filters, input.userId);
   const now = deps.clock.now();
 
   const scope = await exportScope(actor.org, actor.userId, learners, definition);
   const refusal = definition.refusal(scope.exporter);
   if (refusal) throw new ForbiddenError(refusal);
-  await checkFilters(filters, scope, actor.org, learners);
+  await checkFilters(filters, scope, actor.org, learners, (i) =>
+    input.userId === undefined ? `filters.userIds[${i}]` : 'userId',
+  );
 
   const id = (deps.newId ?? randomUUID)();
   const key = exportDedupeKey(actor.org, input.type, actor.userId, filters);
@@ -123,7 +127,13 @@ export async function submitExport(input: ExportInput, actor: Actor, deps: Submi
 
 type Scope = Awaited<ReturnType<typeof exportScope>>;
 
-async function checkFilters(filters: ExportFilters, scope: Scope, org: string, learners: ExportRecordsRepository) {
+async function checkFilters(
+  filters: ExportFilters,
+  scope: Scope,
+  org: string,
+  learners: ExportRecordsRepository,
+  userPath: (index: number) => string,
+) {
   const refs = [
     ...filters.groupIds.map((id) => ({ type: 'group' as const, id })),
     ...filters.userIds.map((id) => ({ type: 'user' as const, id })),
@@ -142,7 +152,7 @@ async function checkFilters(filters: ExportFilters, scope: Scope, org: string, l
     else if (!visibleGroups.has(id)) hidden.push(`group ${id}`);
   });
   filters.userIds.forEach((id, i) => {
-    if (!inOrg('user', id)) issues.push({ path: `filters.userIds[${i}]`, message: `no user ${id} in your organisation` });
+    if (!inOrg('user', id)) issues.push({ path: userPath(i), message: `no user ${id} in your organisation` });
     else if (!scope.users.has(id)) hidden.push(`user ${id}`);
   });
   filters.programSessionIds.forEach((id, i) => {

@@ -49,10 +49,25 @@ export const SubmitReportBody = z
     filters: ExportFiltersBody.optional(),
     /** An org export's file name, without extension; `{type}_{yyyymmdd}` when absent. */
     fileName: ExportFileName.optional(),
+    /** The one user of a user-general-stats export. */
+    userId: Id.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.encryption !== undefined && body.password === undefined) {
       ctx.addIssue({ code: 'custom', path: ['encryption'], message: 'needs a password: a ZIP without one is not encrypted' });
+    }
+    if (body.type === 'user-general-stats') {
+      if (body.userId === undefined)
+        ctx.addIssue({ code: 'custom', path: ['userId'], message: 'is required for user-general-stats' });
+      if (body.filters?.userIds !== undefined || body.filters?.groupIds !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['filters'],
+          message: 'user-general-stats names its one user in userId, not in filters',
+        });
+      }
+    } else if (body.userId !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['userId'], message: `is only for user-general-stats, not ${body.type}` });
     }
     if (isOrgExport(body.type)) {
       for (const field of ['courseId', 'batchIds', 'from', 'to'] as const) {

@@ -6,6 +6,7 @@ import {
   expectedGeneralStats,
   expectedRegistrations,
   expectedScope,
+  expectedUserGeneralStats,
   expectedUserStatistics,
 } from '../support/expected-learner-exports.ts';
 import { download, type LearnerStatsService, openZip, readCsv, startLearnerStatsService } from '../support/local-service.ts';
@@ -147,6 +148,23 @@ describe('e2e: learner statistics exports (POST /v1/reports, org-scoped)', () =>
     const api = csv.rows.find((r) => r[2] === emailOf('learner-09'));
     expect(api?.[4]).toBe(emailOf(ACADEMY.owner));
     expect(csv.rows.find((r) => r[2] === emailOf('learner-02'))?.[4]).toBe(emailOf(ACADEMY.coach));
+  });
+
+  it('user-general-stats: one user, one row, cell by cell; only for someone who may see that user', async () => {
+    const { csv } = await exportAs(ACADEMY.coach, { type: 'user-general-stats', userId: 'learner-01' });
+    const expected = expectedUserGeneralStats(records, ACADEMY.coach, 'learner-01');
+    expect(csv.header).toEqual(expected.header);
+    expect(csv.rows).toEqual(expected.rows);
+    // learner-01 attended a classroom, holds path certificates, and sales was assigned the compliance path.
+    expect(csv.rows[0]?.slice(5, 8)).toEqual(['1', '1', '1']);
+    const outside = await service.call<Submitted>('POST', '/v1/reports', ACADEMY.coach, {
+      type: 'user-general-stats',
+      userId: 'learner-02',
+    });
+    expect(outside.status).toBe(403);
+    const missing = await service.call<Submitted>('POST', '/v1/reports', ACADEMY.coach, { type: 'user-general-stats' });
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toContain('userId');
   });
 
   it('collaborative-activity for the owner: publications, comments and reactions per user, cell by cell', async () => {

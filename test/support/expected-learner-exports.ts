@@ -300,3 +300,79 @@ export function expectedCollaborativeActivity(records: readonly Raw[], exporterI
   });
   return { header, rows, users, players: new Set(players) };
 }
+
+/** user-general-stats for one user, header and its one row as CSV text cells. */
+export function expectedUserGeneralStats(
+  records: readonly Raw[],
+  exporterId: string,
+  userId: string,
+  filters: ExportFiltersInput = {},
+) {
+  const general = expectedGeneralStats(records, exporterId, { ...filters, userIds: [userId] });
+  const at = (name: string) => general.header.indexOf(name);
+  const row = general.rows[0] as string[];
+  const groups = of(records, 'membership')
+    .filter((m) => m.userId === userId)
+    .map((m) => str(m, 'groupId'));
+  const assignedPaths = new Set(
+    of(records, 'path-session')
+      .filter(
+        (s) =>
+          ((s.assignedUserIds as string[] | undefined) ?? []).includes(userId) ||
+          ((s.assignedGroupIds as string[] | undefined) ?? []).some((g) => groups.includes(g)),
+      )
+      .map((s) => str(s, 'pathId')),
+  );
+  const completedCourses = new Set(
+    of(records, 'course-attempt')
+      .filter((a) => a.userId === userId && a.completedAt !== undefined && inRange(str(a, 'completedAt'), filters))
+      .map((a) => str(a, 'courseId')),
+  );
+  const classrooms = new Set(
+    of(records, 'attendance')
+      .filter((a) => a.userId === userId && a.present === true && inRange(str(a, 'at'), filters))
+      .map((a) => str(a, 'classroomId')),
+  );
+  const paths = new Set(
+    of(records, 'certificate')
+      .filter(
+        (c) =>
+          c.userId === userId && c.pathId !== undefined && c.programId === undefined && inRange(str(c, 'deliveredAt'), filters),
+      )
+      .map((c) => str(c, 'pathId')),
+  );
+  const header = [
+    'Last name',
+    'First name',
+    'Email',
+    'Avg score',
+    'Completed courses',
+    'Attended classrooms',
+    'Completed paths',
+    'Assigned paths',
+    'Completed programs',
+    'Assigned programs',
+    'Messages',
+    'Total time spent',
+  ];
+  const pick = (name: string) => row[at(name)] as string;
+  return {
+    header,
+    rows: [
+      [
+        pick('Last name'),
+        pick('First name'),
+        pick('Email'),
+        pick('Avg score'),
+        String(completedCourses.size),
+        String(classrooms.size),
+        String(paths.size),
+        String(assignedPaths.size),
+        pick('Completed programs'),
+        pick('Assigned programs'),
+        pick('Messages'),
+        pick('Total time spent'),
+      ],
+    ],
+  };
+}

@@ -96,11 +96,14 @@ describe('domain: org exports', () => {
       posts: [],
       reactions: [],
       likes: [],
+      attendances: [],
+      certificates: [],
       assignedSessionIds: [],
+      assignedPathSessionIds: [],
     } as ExportActivity;
     const columns = generalStatsExport.columns({ filters: NO_FILTERS, customFields: [], groups: [], ownerEmail: null });
     const managers = columns.find((c) => c.header === 'Managers');
     const emailOf = (id: string) => (id === 'inside' ? 'in@x.example' : undefined);
-    expect(managers?.cell({ activity, emailOf, sessions: [], directReports: [] })).toBe('in@x.example');
+    expect(managers?.cell({ activity, emailOf, sessions: [], directReports: [], assignedPathIds: [] })).toBe('in@x.example');
   });
 });

@@ -1,6 +1,6 @@
 import type { Cell } from '../../domain/cell.ts';
 import { ExhaustFailedError } from '../../domain/errors.ts';
-import type { ExportRecordsRepository } from '../../domain/learner-ports.ts';
+import { type ExportRecordsRepository, entityKey } from '../../domain/learner-ports.ts';
 import { overseenGroups, type ProgramSessionView, seesEveryone } from '../../domain/learner-stats.ts';
 import { customFieldColumns, directReportIds, type ExportActivity, type ExportFilters } from '../../domain/org-exports.ts';
 import type { ReportRequest } from '../../domain/report-request.ts';
@@ -158,6 +158,31 @@ export function orgExportRows(job: OrgExportJob, buckets?: readonly number[]) {
   const emailOf = (userId: string) => (job.scope.users.has(userId) ? job.scope.users.get(userId) : undefined);
   const groupSessions = new Map<string, Promise<string[]>>();
   const sessionViews = new Map<string, ProgramSessionView>();
+  const groupPathSessions = new Map<string, Promise<string[]>>();
+  const pathOfSession = new Map<string, string | undefined>();
+
+  /** Paths of the path sessions assigned to the user, directly or through their groups (this org's only). */
+  async function pathsOf(activity: ExportActivity): Promise<string[]> {
+    const ids = new Set(activity.assignedPathSessionIds);
+    for (const m of activity.memberships) {
+      if (m.org !== job.request.org) continue;
+      let sessions = groupPathSessions.get(m.groupId);
+      if (!sessions) {
+        sessions = learners.groupPathSessionIds([m.groupId]);
+        groupPathSessions.set(m.groupId, sessions);
+      }
+      for (const id of await sessions) ids.add(id);
+    }
+    const missing = [...ids].filter((id) => !pathOfSession.has(id));
+    if (missing.length > 0) {
+      const found = await learners.getEntities(missing.map((id) => ({ type: 'path-session' as const, id })));
+      for (const id of missing) {
+        const entity = found.get(entityKey('path-session', id));
+        pathOfSession.set(id, entity?.org === job.request.org ? entity.pathId : undefined);
+      }
+    }
+    return [...new Set([...ids].flatMap((id) => pathOfSession.get(id) ?? []))];
+  }
 
   async function sessionsOf(activity: ExportActivity): Promise<ProgramSessionView[]> {
     const ids = new Set(activity.assignedSessionIds);
@@ -192,6 +217,7 @@ export function orgExportRows(job: OrgExportJob, buckets?: readonly number[]) {
           emailOf,
           sessions: job.definition.needsSessions ? await sessionsOf(activity) : [],
           directReports: job.definition.needsDirectReports ? directReportIds(activity, reportsOfReports) : [],
+          assignedPathIds: job.definition.needsPaths ? await pathsOf(activity) : [],
         };
         for (const cells of layout.rows(row)) rows.push(cells);
       }
