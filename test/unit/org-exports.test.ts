@@ -107,3 +107,18 @@ describe('domain: org exports', () => {
     expect(managers?.cell({ activity, emailOf, sessions: [], directReports: [], assignedPathIds: [] })).toBe('in@x.example');
   });
 });
+
+describe('domain: the e-mail of an org export', () => {
+  it('names the export and the organisation, never an undefined course', async () => {
+    const { reportEndedNotice } = await import('#shared/domain/report-notice');
+    const notice = reportEndedNotice(
+      { id: 'r1', type: 'general-stats', batchIds: ['export'] },
+      { status: 'SUCCESS' },
+      'a@x.example',
+      'https://dashboard.example',
+    );
+    const text = JSON.stringify(notice);
+    expect(text).toContain('general-stats export of your organisation');
+    expect(text).not.toContain('undefined');
+  });
+});
