@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { outlineCourse } from '#shared/domain/course-structure';
-import { CourseExhaustTypes, type ReportType } from '#shared/domain/report-types';
+import { CourseExhaustTypes, type CourseScopedType } from '#shared/domain/report-types';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
 import { reportDefinition } from '#shared/reports/catalogue';
 import type { ReportView } from '#shared/usecases/read-reports';
@@ -27,6 +27,8 @@ import { WRITER_NODE_OPTIONS } from '../infra/writer-sizing.ts';
  *     requests and sequential round trips per 1,000 learners, counted by a client middleware that
  *     also adds --latency-ms to each request, as a stand-in for the network on AWS.
  *  4. A 10k-learner batch end to end on the local stack: POST → SUCCESS → downloaded file.
+ *  Then, each in its own process: the learner statistics reads, the general-stats export (writer at
+ *  10k and 100k users, and 10k end to end; scripts/bench-learner-exports.ts) and the course reports.
  * Options: --sizes 10000,100000,1000000, --qs-sizes (question set, 10 rows per learner),
  * --reports, --runs 1, --read-learners 2000, --latency-ms 10, --no-e2e, --no-reads.
  * 7-Zip is the system's `7z` when installed, else the 7za of the `7zip-bin` dev dependency.
@@ -50,7 +52,7 @@ const { values } = parseArgs({
 });
 
 /** Child mode: one writer run, figures as JSON on stdout. */
-async function writerRun(type: ReportType, count: number, out: string) {
+async function writerRun(type: CourseScopedType, count: number, out: string) {
   const context = { outline: outlineCourse(course), batch };
   const layout = reportDefinition(type).layout(context);
   const started = process.hrtime.bigint();
@@ -79,7 +81,7 @@ async function timeSevenZip(csvPath: string): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-async function childFigures(type: ReportType, count: number, out: string) {
+async function childFigures(type: CourseScopedType, count: number, out: string) {
   return new Promise<{ rows: number; csvBytes: number; bytes: number; seconds: number; cpuSeconds: number; peakRssMB: number }>(
     (ok, fail) => {
       // The writer runs as it does in the WriteShard and AssembleBatch functions: same heap limit.
@@ -228,7 +230,7 @@ async function endToEnd(learners: number) {
 }
 
 async function main() {
-  if (values.writer) return writerRun(values.report as ReportType, Number(values.writer), process.env.BENCH_OUT as string);
+  if (values.writer) return writerRun(values.report as CourseScopedType, Number(values.writer), process.env.BENCH_OUT as string);
   mkdirSync(workDir, { recursive: true });
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
@@ -241,7 +243,7 @@ async function main() {
     '| report | learners | rows | rows/s | CSV MB/s | CSV MB | ZIP MB | peak RSS MB | ours s | ours CPU s | 7-Zip s | ours ÷ 7-Zip |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const type of values.reports.split(',') as ReportType[]) {
+  for (const type of values.reports.split(',') as CourseScopedType[]) {
     const sizes = (type === 'question-set' ? values['qs-sizes'] : values.sizes).split(',').map(Number);
     for (const size of sizes) {
       const zipPath = join(workDir, `writer-${type}-${size}.zip`);
@@ -281,6 +283,8 @@ async function main() {
     );
   }
   if (!values['no-e2e']) await benchInOwnProcess('bench-learner-stats.ts');
+  // The general-stats export: its writer always, end to end unless --no-e2e.
+  await benchInOwnProcess('bench-learner-exports.ts', values['no-e2e'] ? ['--no-e2e'] : []);
 }
 
 /**
@@ -288,9 +292,9 @@ async function main() {
  * clients they were loaded with, so a second stack in this process would reach the first one's
  * stopped emulators.
  */
-function benchInOwnProcess(script: string): Promise<void> {
+function benchInOwnProcess(script: string, args: string[] = []): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, new URL(script, import.meta.url).pathname], {
+    const child = spawn(process.execPath, [...process.execArgv, new URL(script, import.meta.url).pathname, ...args], {
       stdio: 'inherit',
     });
     child.once('error', reject);

@@ -7,6 +7,7 @@ import { requireEnv } from '#shared/config';
 import { SubmitReportBody, submitReport } from '#shared/usecases/submit-report';
 import { clock, recordsFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
 import { apiHandler, json, jsonBody, parseWith } from '../commons/http.ts';
+import { learnersFromEnv } from './learner-deps.ts';
 
 const deps = {
   records: recordsFromEnv(),
@@ -15,6 +16,7 @@ const deps = {
   sealer: passwordSealerFromEnv(),
   clock,
   mailEnabled: mailConfigured(),
+  learners: learnersFromEnv(),
 };
 
 /** POST /v1/reports — record a report request and start its workflow (202). */
@@ -33,6 +35,7 @@ export const handler = apiHandler(async (event, actor) => {
       batchIds: request.batchIds,
       status: request.status,
       createdAt: request.createdAt,
+      ...(request.export === undefined ? {} : { filters: request.export, fileName: request.fileName }),
     },
   });
 });

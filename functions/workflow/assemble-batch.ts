@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from '#shared/adapters/observability';
 import { passwordSealerFromEnv } from '#shared/adapters/password-sealers';
 import { assembleBatch } from '#shared/usecases/run-exhaust';
+import { learnersFromEnv } from '../api/learner-deps.ts';
 import { clock, recordsFromEnv, reportStoreFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
 import { AssembleBatchInput } from './step-inputs.ts';
 
@@ -11,6 +12,7 @@ const deps = {
   store: reportStoreFromEnv(),
   sealer: passwordSealerFromEnv(),
   clock,
+  learners: learnersFromEnv(),
 };
 
 /** Workflow step AssembleBatch: stream one batch's exhaust (or its shards' parts) into its ZIP in S3. */

@@ -1,6 +1,7 @@
 import { logger } from '#shared/adapters/observability';
 import { requireNumberEnv } from '#shared/config';
 import { planExhaust } from '#shared/usecases/run-exhaust';
+import { learnersFromEnv } from '../api/learner-deps.ts';
 import { clock, recordsFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
 import { PlanInput } from './step-inputs.ts';
 
@@ -9,6 +10,7 @@ const deps = {
   records: recordsFromEnv(),
   clock,
   learnersPerShard: requireNumberEnv('LEARNERS_PER_SHARD'),
+  learners: learnersFromEnv(),
 };
 
 /** Workflow step Plan: mark the request PROCESSING and list its batches (and shards) for the Map. */

@@ -1,5 +1,6 @@
 import { logger } from '#shared/adapters/observability';
 import { writeShard } from '#shared/usecases/run-exhaust';
+import { learnersFromEnv } from '../api/learner-deps.ts';
 import { clock, recordsFromEnv, reportStoreFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
 import { WriteShardInput } from './step-inputs.ts';
 
@@ -8,6 +9,7 @@ const deps = {
   requests: requestsFromEnv(),
   store: reportStoreFromEnv(),
   clock,
+  learners: learnersFromEnv(),
 };
 
 /** Workflow step WriteShard: one shard of a huge batch, as a CSV part for AssembleBatch. */

@@ -58,10 +58,17 @@ export function learnerDemoRecords(now: Date): Record<string, unknown>[] {
     user(id, FIRST[i] as string, LAST[i] as string, {
       registration: {
         createdAt: day(-300 + i),
-        method: i % 2 ? 'invited' : 'sso',
+        // learner-09 came through the API: the registrations export names the owner as inviter.
+        method: i === 8 ? 'api' : i % 2 ? 'invited' : 'sso',
         ...(i % 2 ? { invitedBy: ACADEMY.coach } : {}),
       },
-      customFields: { department: i % 2 ? 'Sales' : 'Support' },
+      ...(i === 4 ? { autoDeletionAt: day(90) } : {}),
+      // Fields some users lack, and one a spreadsheet would run as a formula: exports keep it inert.
+      customFields: {
+        department: i % 2 ? 'Sales' : 'Support',
+        region: i % 3 ? 'EMEA' : 'APAC',
+        ...(i % 4 === 0 ? { 'Cost centre': i === 4 ? '=SUM(A1:A9)' : `CC-${i}` } : {}),
+      },
     });
   }
   user(ACADEMY.deleted, 'Zed', 'Former', { deletedAt: day(-10), autoDeletionAt: day(20) });
@@ -94,6 +101,8 @@ export function learnerDemoRecords(now: Date): Record<string, unknown>[] {
   manages(ACADEMY.coach, 'learner-01');
   manages(ACADEMY.coach, 'learner-03');
   manages(ACADEMY.groupAdmin, 'learner-02');
+  // learner-02 is in support: a coach of sales exporting Chen's direct reports must not see them.
+  manages(ACADEMY.coach, 'learner-02');
 
   const course = (courseId: string, name: string, extra: Record<string, unknown> = {}) =>
     records.push({
@@ -130,7 +139,14 @@ export function learnerDemoRecords(now: Date): Record<string, unknown>[] {
       assignedUserIds: ['learner-02'],
     },
     { kind: 'path', org, pathId: ACADEMY.path, name: 'Compliance path' },
-    { kind: 'path-session', org, pathId: ACADEMY.path, sessionId: ACADEMY.pathSession, name: 'Compliance Q1' },
+    {
+      kind: 'path-session',
+      org,
+      pathId: ACADEMY.path,
+      sessionId: ACADEMY.pathSession,
+      name: 'Compliance Q1',
+      assignedGroupIds: [ACADEMY.groups.sales],
+    },
   );
 
   const courseIds = Object.values(ACADEMY.courses);
@@ -157,6 +173,25 @@ export function learnerDemoRecords(now: Date): Record<string, unknown>[] {
         progress: a === attempts - 1 ? 100 : 40 + a * 10,
         language: a % 2 ? 'fr' : 'en',
         ...(a === attempts - 1 ? { completedAt: day(started + 3, 30) } : {}),
+      });
+    }
+    if (userId === 'learner-01') {
+      // A second, later try at the same course in the same program session: only its time counts
+      // in the general stats' total time spent.
+      records.push({
+        kind: 'course-attempt',
+        org,
+        attemptId: `att-${userId}-retry`,
+        userId,
+        courseId: ACADEMY.courses.onboarding,
+        programSessionId: ACADEMY.programSession,
+        startedAt: day(-40),
+        lastActivityAt: day(-39),
+        timeSpentSeconds: 1_234,
+        score: 88,
+        progress: 100,
+        language: 'en',
+        completedAt: day(-39),
       });
     }
     for (let q = 0; q < 4 + i; q += 1) {

@@ -7,6 +7,7 @@ import {
   entityKey,
   type LearnerRecordsRepository,
   type LearnerWrite,
+  type OrgExportReader,
   type StoredEntity,
 } from '../domain/learner-ports.ts';
 import type { LearnerRecord, LearnerUserRecord } from '../domain/learner-records.ts';
@@ -18,6 +19,7 @@ import {
   type ReceivedInteraction,
   type UserActivity,
 } from '../domain/learner-stats.ts';
+import type { ExportActivity } from '../domain/org-exports.ts';
 import type { UserRow } from '../domain/users-list.ts';
 import { clients } from './aws-clients.ts';
 import {
@@ -40,12 +42,15 @@ import {
  * | USER#{user}        | MEMBER#{group} · MANAGER#{m} · REPORT#{u} | memberships, managers, managed users |
  * | USER#{user}        | CATTEMPT# · ANSWER# · ASSESS# · ATTEND# · CERT# · POST# {id} | what they did   |
  * | USER#{user}        | PSESSION#{session}               | program sessions assigned to them directly   |
+ * | USER#{user}        | PATHSESSION#{session}            | path sessions assigned to them directly (GROUP#{g} likewise) |
  * | USER#{user}        | RECEIVED#{at}#{id}               | replies and likes others left on their posts |
+ * | USER#{user}        | REACTED#{id} · LIKED#{id}        | reactions and likes they gave (exports)      |
  * | GROUP#{group}      | #GROUP · MEMBER#{user} · PSESSION#{session} | the group, its members, its sessions |
  * | ORG#{org}          | #ORG                             | owner and platform admins                    |
  * | USERROWS#{org}     | {user}                           | the users-list row (names, time, last activity, direct reports) |
  * | AUTHOR#{user}      | COURSE#{course}                  | courses by main author                       |
  * | COURSEACT#{course} | {at}#ATTEMPT|COMMENT|REACTION#{id} | a course's timeline (public statistics)    |
+ * | ORGINDEX#{org}     | GROUP#{group} · CFIELD#{name}    | the org's groups and custom field names (exports' columns) |
  * | PROGRAM#{p} #PROGRAM · PSESSION#{s} #SESSION · PATH#{p} #PATH · PATHSESSION#{s} #SESSION · POST#{p} #POST | entities |
  *
  * A user's statistics page is one paginated Query of USER#{user}, plus BatchGets for names.
@@ -57,6 +62,8 @@ export const LEARNER_KEYS = {
   userRows: (org: string) => `USERROWS#${org}`,
   author: (userId: string) => `AUTHOR#${userId}`,
   courseActivity: (courseId: string) => `COURSEACT#${courseId}`,
+  /** An org's groups (`GROUP#{group}`, with its name) and custom field names (`CFIELD#{name}`). */
+  orgIndex: (org: string) => `ORGINDEX#${org}`,
 };
 
 const ENTITY_KEYS: Record<EntityType, (id: string) => Key> = {
@@ -81,6 +88,8 @@ const ENTITY_PROJECTION = {
 
 const OWNED_WRITES_AT_ONCE = 16;
 const QUERIES_AT_ONCE = 8;
+/** An export reads one partition per user: more at once keep a page's reads short. */
+const EXPORT_QUERIES_AT_ONCE = 24;
 
 function entityOf(item: Item): StoredEntity | undefined {
   const pk = String(item.pk);
@@ -141,7 +150,17 @@ function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { o
     case 'path':
       return { owned: { ...ENTITY_KEYS.path(record.pathId), ...record }, plain: [] };
     case 'path-session':
-      return { owned: { ...ENTITY_KEYS['path-session'](record.sessionId), ...record }, plain: [] };
+      return {
+        owned: { ...ENTITY_KEYS['path-session'](record.sessionId), ...record },
+        plain: [
+          ...record.assignedUserIds.map((u) => ({ pk: user(u), sk: `PATHSESSION#${record.sessionId}`, org: record.org })),
+          ...record.assignedGroupIds.map((g) => ({
+            pk: LEARNER_KEYS.group(g),
+            sk: `PATHSESSION#${record.sessionId}`,
+            org: record.org,
+          })),
+        ],
+      };
     case 'course-attempt':
       return {
         plain: [
@@ -193,6 +212,8 @@ function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { o
     case 'reaction':
       return {
         plain: [
+          // On the reacting user's side too: the collaborative activity export counts their reactions.
+          { pk: user(record.userId), sk: `REACTED#${record.reactionId}`, ...record },
           {
             pk: LEARNER_KEYS.courseActivity(record.courseId),
             sk: `${record.reactedAt}#REACTION#${record.reactionId}`,
@@ -206,7 +227,9 @@ function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { o
       };
     case 'like': {
       const post = entities.get(entityKey('post', record.postId));
-      if (!post?.authorId) return { plain: [] };
+      // On the liking user's side: the collaborative activity export counts the likes they gave.
+      const given: Item = { pk: user(record.userId), sk: `LIKED#${record.likeId}`, ...record };
+      if (!post?.authorId) return { plain: [given] };
       const received: ReceivedInteraction = {
         type: 'like',
         id: record.likeId,
@@ -215,12 +238,31 @@ function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { o
         place: (post.place ?? 'profile') as ReceivedInteraction['place'],
         receivingPostType: post.postType ?? 'publication',
       };
-      return { plain: [{ pk: user(post.authorId), sk: `RECEIVED#${record.likedAt}#LIKE#${record.likeId}`, ...received }] };
+      return {
+        plain: [given, { pk: user(post.authorId), sk: `RECEIVED#${record.likedAt}#LIKE#${record.likeId}`, ...received }],
+      };
     }
   }
 }
 
-export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository {
+/** The org index items a write adds: its groups and the custom field names its users carry, each once. */
+function orgIndexItems(write: LearnerWrite): Item[] {
+  const items = new Map<string, Item>();
+  for (const record of write.records) {
+    if (record.kind !== 'group') continue;
+    const sk = `GROUP#${record.groupId}`;
+    items.set(`${record.org}|${sk}`, { pk: LEARNER_KEYS.orgIndex(record.org), sk, org: record.org, name: record.name });
+  }
+  for (const user of write.users) {
+    for (const name of Object.keys(user.customFields ?? {})) {
+      const sk = `CFIELD#${name}`;
+      items.set(`${user.org}|${sk}`, { pk: LEARNER_KEYS.orgIndex(user.org), sk, org: user.org, name });
+    }
+  }
+  return [...items.values()];
+}
+
+export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository, OrgExportReader {
   constructor(
     private readonly tableName: string,
     private readonly db: DynamoDBDocumentClient = clients.dynamo,
@@ -263,6 +305,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
     // whatever raced the use case's own check.
     await inParallel(owned, OWNED_WRITES_AT_ONCE, (item) => this.putOwned(item));
     await batchPutAll(this.db, this.tableName, plain, this.retry);
+    await batchPutAll(this.db, this.tableName, orgIndexItems(write), this.retry);
 
     await inParallel(write.users, OWNED_WRITES_AT_ONCE, (u) => this.updateRowProfile(u));
     const attemptUsers = new Map<string, string>();
@@ -527,5 +570,81 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository 
       for (const item of items) events.push(recordOf<CourseEvent>(item));
     });
     return events;
+  }
+
+  async orgGroups(org: string): Promise<{ groupId: string; name: string }[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': LEARNER_KEYS.orgIndex(org), ':prefix': 'GROUP#' },
+    });
+    return items.map((item) => ({ groupId: String(item.sk).slice('GROUP#'.length), name: String(item.name) }));
+  }
+
+  async customFieldNames(org: string): Promise<string[]> {
+    return this.sortKeysAfter(LEARNER_KEYS.orgIndex(org), 'CFIELD#');
+  }
+
+  async exportActivities(userIds: readonly string[]): Promise<Map<string, ExportActivity>> {
+    const found = new Map<string, ExportActivity>();
+    await inParallel(userIds, EXPORT_QUERIES_AT_ONCE, async (userId) => {
+      const items = await queryAll(this.db, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': LEARNER_KEYS.user(userId) },
+      });
+      const profileItem = items.find((item) => item.sk === '#PROFILE');
+      if (!profileItem) return;
+      const activity: ExportActivity = {
+        profile: recordOf(profileItem),
+        memberships: [],
+        managerIds: [],
+        reportIds: [],
+        attempts: [],
+        assessments: [],
+        posts: [],
+        reactions: [],
+        likes: [],
+        attendances: [],
+        certificates: [],
+        assignedSessionIds: [],
+        assignedPathSessionIds: [],
+      };
+      for (const item of items) {
+        const sk = String(item.sk);
+        const kind = sk.slice(0, sk.indexOf('#') + 1);
+        const rest = sk.slice(kind.length);
+        if (kind === 'MEMBER#') activity.memberships.push(recordOf(item));
+        else if (kind === 'MANAGER#') activity.managerIds.push(rest);
+        else if (kind === 'REPORT#') activity.reportIds.push(rest);
+        else if (kind === 'CATTEMPT#') activity.attempts.push(recordOf(item));
+        else if (kind === 'ASSESS#') activity.assessments.push(recordOf(item));
+        else if (kind === 'POST#') activity.posts.push(recordOf(item));
+        else if (kind === 'REACTED#') activity.reactions.push(recordOf(item));
+        else if (kind === 'LIKED#') activity.likes.push(recordOf(item));
+        else if (kind === 'PSESSION#') activity.assignedSessionIds.push(rest);
+        else if (kind === 'ATTEND#') activity.attendances.push(recordOf(item));
+        else if (kind === 'CERT#') activity.certificates.push(recordOf(item));
+        else if (kind === 'PATHSESSION#') activity.assignedPathSessionIds.push(rest);
+      }
+      found.set(userId, activity);
+    });
+    return found;
+  }
+
+  async reportsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const reports = new Map<string, string[]>();
+    await inParallel(userIds, QUERIES_AT_ONCE, async (userId) => {
+      reports.set(userId, await this.sortKeysAfter(LEARNER_KEYS.user(userId), 'REPORT#'));
+    });
+    return reports;
+  }
+
+  async groupPathSessionIds(groupIds: readonly string[]): Promise<string[]> {
+    const sessions = new Set<string>();
+    await inParallel(groupIds, QUERIES_AT_ONCE, async (groupId) => {
+      for (const id of await this.sortKeysAfter(LEARNER_KEYS.group(groupId), 'PATHSESSION#')) sessions.add(id);
+    });
+    return [...sessions];
   }
 }

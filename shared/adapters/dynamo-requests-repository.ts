@@ -23,16 +23,18 @@ import { clients } from './aws-clients.ts';
  */
 export const BY_COURSE_INDEX = 'byCourse';
 /**
- * The byCourse index's key attributes on a request item. `scope` holds `{org}#{course}`; it keeps
+ * The byCourse index's key attributes on a request item. `scope` holds `{org}#{course}` (or `{org}#~exports` for the org's exports); it keeps
  * that name on AWS because renaming a GSI key attribute means a new index and every item rewritten.
  */
 export const BY_COURSE_KEY = { partition: 'scope', sort: 'createdKey' } as const;
-const courseOf = (org: string, courseId: string) => `${org}#${courseId}`;
 /** Sparse index of the requests still in flight: only they carry `active`. */
 export const ACTIVE_INDEX = 'active';
 const ACTIVE_MARK = 'ACTIVE';
 
 const requestKey = (id: string) => ({ pk: `REQ#${id}` });
+/** The byCourse scope of a request: its course's, or the org's exports' (`~` is in no id). */
+const EXPORTS_SCOPE = '~exports';
+const scopeOf = (org: string, courseId: string | undefined) => `${org}#${courseId ?? EXPORTS_SCOPE}`;
 const lockKey = (dedupeKey: string) => ({ pk: `LOCK#${dedupeKey}` });
 
 function isConditionFailure(error: unknown): boolean {
@@ -117,7 +119,7 @@ export class DynamoRequestsRepository implements RequestsRepository {
         TableName: this.tableName,
         Item: {
           ...requestKey(request.id),
-          [BY_COURSE_KEY.partition]: courseOf(request.org, request.courseId),
+          [BY_COURSE_KEY.partition]: scopeOf(request.org, request.courseId),
           [BY_COURSE_KEY.sort]: `${request.createdAt}#${request.id}`,
           ...(isActive(request.status) ? { active: ACTIVE_MARK } : {}),
           ...request,
@@ -242,7 +244,15 @@ export class DynamoRequestsRepository implements RequestsRepository {
     return ids;
   }
 
-  async listForCourse({ org, courseId, batchId, limit }: ListRequestsQuery): Promise<ReportRequest[]> {
+  listForCourse({ org, courseId, batchId, limit }: ListRequestsQuery): Promise<ReportRequest[]> {
+    return this.listScope(scopeOf(org, courseId), limit, batchId ? (r) => r.batchIds.includes(batchId) : undefined);
+  }
+
+  listOrgExports({ org, requestedBy, limit }: { org: string; requestedBy: string; limit: number }): Promise<ReportRequest[]> {
+    return this.listScope(scopeOf(org, undefined), limit, (r) => r.requestedBy === requestedBy);
+  }
+
+  private async listScope(scope: string, limit: number, keep?: (request: ReportRequest) => boolean): Promise<ReportRequest[]> {
     const found: ReportRequest[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -250,17 +260,17 @@ export class DynamoRequestsRepository implements RequestsRepository {
         new QueryCommand({
           TableName: this.tableName,
           IndexName: BY_COURSE_INDEX,
-          KeyConditionExpression: '#course = :course',
-          ExpressionAttributeNames: { '#course': BY_COURSE_KEY.partition },
-          ExpressionAttributeValues: { ':course': courseOf(org, courseId) },
+          KeyConditionExpression: '#scope = :scope',
+          ExpressionAttributeNames: { '#scope': BY_COURSE_KEY.partition },
+          ExpressionAttributeValues: { ':scope': scope },
           ScanIndexForward: false,
-          Limit: batchId ? 50 : limit,
+          Limit: keep ? 50 : limit,
           ExclusiveStartKey: startKey,
         }),
       );
       for (const item of out.Items ?? []) {
         const request = requestOf(item);
-        if (!batchId || request.batchIds.includes(batchId)) found.push(request);
+        if (!keep || keep(request)) found.push(request);
       }
       startKey = out.LastEvaluatedKey;
     } while (startKey && found.length < limit);

@@ -43,6 +43,14 @@ export function zipEntryName(batchId: string, type: ReportType, courseId: string
   return `${namePart(batchId)}_${type}_${namePart(courseId)}.csv`;
 }
 
+/**
+ * An org export's base name: the requester's own (checked to be a safe name at request time), or
+ * `{type}_{yyyymmdd}` of the request's day.
+ */
+export function exportBaseName(request: { type: ReportType; fileName?: string | undefined; createdAt: string }): string {
+  return request.fileName ?? `${request.type}_${request.createdAt.slice(0, 10).replaceAll('-', '')}`;
+}
+
 interface KeyedRequest {
   org: string;
   id: string;
@@ -56,4 +64,9 @@ export function reportObjectKey(request: KeyedRequest & { type: ReportType; cour
 /** Where a shard's CSV part waits for its batch's assembly (private, deleted after, expired by lifecycle). */
 export function shardPartKey(request: KeyedRequest, batchId: string, shard: number): string {
   return `tmp/${namePart(request.org)}/${namePart(request.id)}/${namePart(batchId)}/${String(shard).padStart(2, '0')}.csv`;
+}
+
+/** Where an org export's one ZIP is stored: `reports/{org}/{requestId}/{type}.zip`. */
+export function exportObjectKey(request: KeyedRequest & { type: ReportType }): string {
+  return `reports/${namePart(request.org)}/${namePart(request.id)}/${request.type}.zip`;
 }

@@ -1,5 +1,6 @@
 import type { LearnerCourseRecord, LearnerRecord, LearnerUserRecord } from './learner-records.ts';
 import type { CourseEvent, Membership, OrganisationView, ProgramSessionView, UserActivity } from './learner-stats.ts';
+import type { ExportActivity } from './org-exports.ts';
 import type { UserRow } from './users-list.ts';
 
 /** The entities records may name by id; each belongs to one organisation. */
@@ -56,3 +57,19 @@ export interface LearnerRecordsRepository {
   /** Attempts, comments and reactions on these courses between two instants (included). */
   courseEvents(courseIds: readonly string[], window: { from: string; to: string }): Promise<CourseEvent[]>;
 }
+
+/** What the org exports read beyond the statistics pages (see shared/domain/org-exports.ts). */
+export interface OrgExportReader {
+  /** Every group of an org, with its name. */
+  orgGroups(org: string): Promise<{ groupId: string; name: string }[]>;
+  /** Every custom field name the org's users carry. */
+  customFieldNames(org: string): Promise<string[]>;
+  /** Each user's partition read whole, for the users found (no entry for a user without a profile). */
+  exportActivities(userIds: readonly string[]): Promise<Map<string, ExportActivity>>;
+  /** Path sessions assigned to these groups. */
+  groupPathSessionIds(groupIds: readonly string[]): Promise<string[]>;
+  /** The users each of these users manages, as stored. */
+  reportsOf(userIds: readonly string[]): Promise<Map<string, string[]>>;
+}
+
+export type ExportRecordsRepository = LearnerRecordsRepository & OrgExportReader;

@@ -121,6 +121,9 @@ export const PathSessionRecordSchema = z.object({
   pathId: Id,
   sessionId: Id,
   name: Text,
+  /** Who the path session is assigned to, like a program session (the exports' Assigned paths). */
+  assignedUserIds: z.array(Id).max(1000).default([]),
+  assignedGroupIds: z.array(Id).max(100).default([]),
 });
 
 /** One play of a course by a user, inside a program session or not (an enrolment without a batch). */

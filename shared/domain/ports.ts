@@ -69,6 +69,8 @@ export interface RequestsRepository {
     now: Date,
   ): Promise<ReportRequest | undefined>;
   listForCourse(query: ListRequestsQuery): Promise<ReportRequest[]>;
+  /** An org's exports asked by one requester, newest first. */
+  listOrgExports(query: { org: string; requestedBy: string; limit: number }): Promise<ReportRequest[]>;
   /** Ids of every request still SUBMITTED or PROCESSING. */
   listActiveIds(): Promise<string[]>;
 }

@@ -28,7 +28,11 @@ export function reportEndedNotice(
 ): Notice {
   const link = reportLink(dashboardUrl, request.id);
   const batches = `${request.batchIds.length} batch${request.batchIds.length === 1 ? '' : 'es'} (${request.batchIds.join(', ')})`;
-  const what = `your ${request.type} report on course ${request.courseId}, ${batches}`;
+  // An org export names no course: it covers the requester's organisation.
+  const what =
+    request.courseId === undefined
+      ? `your ${request.type} export of your organisation`
+      : `your ${request.type} report on course ${request.courseId}, ${batches}`;
   const lines =
     outcome.status === 'SUCCESS'
       ? [

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ActivityWindow } from './activity-window.ts';
+import type { ExportFilters } from './org-exports.ts';
 import type { ReportType } from './report-types.ts';
 import type { ZipEncryption } from './zip-encryption.ts';
 
@@ -27,7 +28,9 @@ export interface ReportRequest {
   id: string;
   org: string;
   type: ReportType;
-  courseId: string;
+  /** The course of a course-scoped report; absent on an org export. */
+  courseId?: string | undefined;
+  /** The batches of a course-scoped report; an org export has one part, `export`. */
   batchIds: string[];
   requestedBy: string;
   status: RequestStatus;
@@ -49,6 +52,10 @@ export interface ReportRequest {
   encryption?: ZipEncryption | undefined;
   /** The user activity report's window, resolved at request time (defaults filled in). */
   window?: ActivityWindow | undefined;
+  /** An org export's filters, resolved at request time. Ids and dates only: no names or emails. */
+  export?: ExportFilters | undefined;
+  /** An org export's file name (without extension), as the requester asked. */
+  fileName?: string | undefined;
   executionArn?: string | undefined;
 }
 
@@ -91,6 +98,16 @@ export function dedupeKey(
   const parts: unknown[] = [org, type, courseId, batches, requestedBy];
   if (filters) parts.push(filters);
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/**
+ * An org export's dedupe key: same org, type, requester and filters (the file name is not a
+ * filter: the same rows under another name are the same request).
+ */
+export function exportDedupeKey(org: string, type: ReportType, requestedBy: string, filters: ExportFilters): string {
+  return createHash('sha256')
+    .update(JSON.stringify(['org-export', org, type, requestedBy, filters]))
+    .digest('hex');
 }
 
 export function shortError(message: string): string {
@@ -161,4 +178,4 @@ export function visibleStatus(request: ReportRequest, now: Date, retentionDays: 
 }
 
 // Names built from ids live in file-names.ts; re-exported for the modules that import them from here.
-export { downloadFileName, reportObjectKey, shardPartKey } from './file-names.ts';
+export { downloadFileName, exportObjectKey, reportObjectKey, shardPartKey } from './file-names.ts';

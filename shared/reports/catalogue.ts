@@ -1,11 +1,11 @@
-import type { ReportType } from '../domain/report-types.ts';
+import type { CourseScopedType } from '../domain/report-types.ts';
 import { courseProgressReport } from './course-progress.ts';
 import { enrollmentsExhaust, exercisesExhaust, userActivityExhaust } from './course-report-exhausts.ts';
 import { questionSetReport } from './question-set.ts';
 import type { ReportDefinition } from './report-definition.ts';
 import { userProfileReport } from './user-profile.ts';
 
-const catalogue: Record<ReportType, ReportDefinition> = {
+const catalogue: Record<CourseScopedType, ReportDefinition> = {
   'course-progress': courseProgressReport,
   'user-profile': userProfileReport,
   'question-set': questionSetReport,
@@ -14,6 +14,6 @@ const catalogue: Record<ReportType, ReportDefinition> = {
   'user-activity': userActivityExhaust,
 };
 
-export function reportDefinition(type: ReportType): ReportDefinition {
+export function reportDefinition(type: CourseScopedType): ReportDefinition {
   return catalogue[type];
 }

@@ -14,19 +14,22 @@ export interface Column<Row> {
 }
 
 /** What the CSV writer needs: a fixed header, which columns hold ids, and each learner's rows. */
-export interface FileLayout {
+export interface FileLayout<Input = LearnerBundle> {
   header: string[];
   /** Positions of the id columns. */
   idColumns: ReadonlySet<number>;
-  /** One learner's rows, each with one cell per header, in header order. */
-  rows(learner: LearnerBundle): Cell[][];
+  /** One learner's (or export user's) rows, each with one cell per header, in header order. */
+  rows(input: Input): Cell[][];
 }
 
 /**
  * Binds a report's columns to how it turns a learner into rows. Headers must be unique and
  * non-empty: a duplicate would leave a reader unable to tell two columns apart.
  */
-export function fileLayout<Row>(columns: readonly Column<Row>[], rowsOf: (learner: LearnerBundle) => readonly Row[]): FileLayout {
+export function fileLayout<Row, Input = LearnerBundle>(
+  columns: readonly Column<Row>[],
+  rowsOf: (input: Input) => readonly Row[],
+): FileLayout<Input> {
   const seen = new Set<string>();
   for (const { header } of columns) {
     if (header.trim() === '') throw new Error('A report column has an empty header');
@@ -38,8 +41,8 @@ export function fileLayout<Row>(columns: readonly Column<Row>[], rowsOf: (learne
   return {
     header: columns.map((column) => column.header),
     idColumns: new Set(columns.flatMap((column, i) => (column.id ? [i] : []))),
-    rows(learner) {
-      const contexts = rowsOf(learner);
+    rows(input) {
+      const contexts = rowsOf(input);
       const rows = new Array<Cell[]>(contexts.length);
       for (let r = 0; r < contexts.length; r += 1) {
         const context = contexts[r] as Row;

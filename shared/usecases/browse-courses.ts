@@ -6,7 +6,7 @@ import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import type { Clock, RecordsRepository } from '../domain/ports.ts';
 import type { BatchRecord } from '../domain/records.ts';
 import type { Actor, ReportType } from '../domain/report-types.ts';
-import { ReportTypes } from '../domain/report-types.ts';
+import { CourseScopedTypes } from '../domain/report-types.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
 import { isCreator, isMentor } from '../reports/report-definition.ts';
 
@@ -133,7 +133,7 @@ export async function courseOverview(courseId: string, actor: Actor, deps: Brows
       status: liveOrExpired(batch, now),
       enrolments: counts.get(batch.batchId) ?? 0,
       role: creator ? 'creator' : 'mentor',
-      reportTypes: ReportTypes.filter((type) => reportDefinition(type).mayRequest(actor, context)),
+      reportTypes: CourseScopedTypes.filter((type) => reportDefinition(type).mayRequest(actor, context)),
     });
   }
   if (visible.length === 0)

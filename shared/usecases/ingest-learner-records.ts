@@ -82,7 +82,11 @@ function referencesOf(record: LearnerRecord): Reference[] {
         ...record.assignedGroupIds.map((id, i): Reference => ({ type: 'group', id, field: `assignedGroupIds[${i}]` })),
       ];
     case 'path-session':
-      return [{ type: 'path', id: record.pathId, field: 'pathId' }];
+      return [
+        { type: 'path', id: record.pathId, field: 'pathId' },
+        ...record.assignedUserIds.map((id, i) => user(`assignedUserIds[${i}]`, id)),
+        ...record.assignedGroupIds.map((id, i): Reference => ({ type: 'group', id, field: `assignedGroupIds[${i}]` })),
+      ];
     case 'course-attempt':
       return [
         user('userId', record.userId),

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { ActivityWindow } from '../domain/activity-window.ts';
 import { outlineCourse } from '../domain/course-structure.ts';
 import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import { exportBaseName } from '../domain/file-names.ts';
+import type { ExportFilters } from '../domain/org-exports.ts';
 import type { Clock, RecordsRepository, ReportStore, RequestsRepository } from '../domain/ports.ts';
 import { type BatchRecord, type CourseRecord, Id } from '../domain/records.ts';
 import {
@@ -12,7 +14,7 @@ import {
   type VisibleStatus,
   visibleStatus,
 } from '../domain/report-request.ts';
-import type { Actor, ReportType } from '../domain/report-types.ts';
+import { type Actor, isOrgExport, type ReportType } from '../domain/report-types.ts';
 import type { ZipEncryption } from '../domain/zip-encryption.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
 
@@ -37,7 +39,9 @@ export interface BatchView {
 export interface ReportView {
   id: string;
   type: ReportType;
-  courseId: string;
+  /** Absent on an org export. */
+  courseId?: string | undefined;
+  /** An org export has one part, `export`. */
   batchIds: string[];
   status: VisibleStatus;
   requestedBy: string;
@@ -49,6 +53,9 @@ export interface ReportView {
   encryption?: ZipEncryption | undefined;
   /** The user activity report's window, as resolved when it was requested. */
   window?: ActivityWindow | undefined;
+  /** An org export's filters, as resolved when it was requested. */
+  filters?: ExportFilters | undefined;
+  fileName?: string | undefined;
   batches: BatchView[];
 }
 
@@ -60,7 +67,10 @@ export interface ReadReportsDeps {
   retentionDays: number;
 }
 
-export const ListReportsQuery = z.strictObject({ courseId: Id, batchId: Id.optional() });
+/** With a course: its requests (one batch's, with batchId). Without: the caller's own org exports. */
+export const ListReportsQuery = z
+  .strictObject({ courseId: Id.optional(), batchId: Id.optional() })
+  .refine((q) => q.batchId === undefined || q.courseId !== undefined, { path: ['batchId'], message: 'needs a courseId' });
 
 /** Request ids are UUIDs; checked before any read, so an id DynamoDB could not take as a key is a 400. */
 export const ReportRequestId = z
@@ -90,12 +100,15 @@ class ReadAccess {
   async mayRead(request: ReportRequest): Promise<boolean> {
     if (request.org !== this.actor.org) return false;
     if (request.requestedBy === this.actor.userId) return true;
-    const course = await this.course(request.courseId);
+    // An org export holds what its requester may see, which may be more than anyone else may: theirs alone.
+    const { courseId, type } = request;
+    if (isOrgExport(type) || courseId === undefined) return false;
+    const course = await this.course(courseId);
     if (!course) return false;
     const outline = outlineCourse(course);
-    const definition = reportDefinition(request.type);
+    const definition = reportDefinition(type);
     for (const batchId of request.batchIds) {
-      const batch = await this.batch(request.courseId, batchId);
+      const batch = await this.batch(courseId, batchId);
       if (!batch || !definition.mayRequest(this.actor, { outline, batch })) return false;
     }
     return true;
@@ -129,12 +142,17 @@ export async function listReports(
   actor: Actor,
   deps: ReadReportsDeps,
 ): Promise<ReportView[]> {
+  const { courseId } = query;
+  if (courseId === undefined) {
+    const exports = await deps.requests.listOrgExports({ org: actor.org, requestedBy: actor.userId, limit: LIST_LIMIT });
+    return Promise.all(exports.map((request) => toView(request, deps)));
+  }
   // As POST does: a course of another organisation is not found, not an empty list.
-  const course = await deps.records.getCourse(query.courseId);
-  if (!course || course.org !== actor.org) throw new NotFoundError(`Course ${query.courseId} not found`);
+  const course = await deps.records.getCourse(courseId);
+  if (!course || course.org !== actor.org) throw new NotFoundError(`Course ${courseId} not found`);
   const requests = await deps.requests.listForCourse({
     org: actor.org,
-    courseId: query.courseId,
+    courseId,
     batchId: query.batchId,
     limit: LIST_SCAN,
   });
@@ -159,7 +177,9 @@ async function toView(request: ReportRequest, deps: ReadReportsDeps): Promise<Re
       const file = progress?.file;
       // Files of batches that did succeed stay downloadable even when a sibling batch failed.
       if (file && !expired) {
-        const fileName = downloadFileName(batchId, request.type, new Date(request.createdAt));
+        const fileName = isOrgExport(request.type)
+          ? `${exportBaseName(request)}.zip`
+          : downloadFileName(batchId, request.type, new Date(request.createdAt));
         view.file = {
           fileName,
           rows: file.rows,
@@ -184,6 +204,7 @@ async function toView(request: ReportRequest, deps: ReadReportsDeps): Promise<Re
     completedAt: request.completedAt,
     encryption: request.encryption,
     window: request.window,
+    ...(request.export === undefined ? {} : { filters: request.export, fileName: request.fileName }),
     error: request.error ?? (status === 'FAILED' && request.status === 'SUBMITTED' ? NEVER_STARTED_ERROR : undefined),
     batches,
   };

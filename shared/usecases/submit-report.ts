@@ -2,23 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { activityWindow } from '../course-reports/window.ts';
 import { outlineCourse } from '../domain/course-structure.ts';
-import { DuplicateRequestError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import type { ExportRecordsRepository } from '../domain/learner-ports.ts';
 import type { Clock, PasswordSealer, RecordsRepository, RequestsRepository, WorkflowStarter } from '../domain/ports.ts';
 import { type BatchRecord, Id } from '../domain/records.ts';
-import {
-  dedupeKey,
-  heldLockDecision,
-  MAX_BATCHES_PER_REQUEST,
-  NEVER_STARTED_ERROR,
-  type ReportRequest,
-  type RequestFilters,
-} from '../domain/report-request.ts';
-import { type Actor, ReportTypes } from '../domain/report-types.ts';
+import { dedupeKey, MAX_BATCHES_PER_REQUEST, type ReportRequest, type RequestFilters } from '../domain/report-request.ts';
+import { type Actor, isOrgExport, ReportTypes } from '../domain/report-types.ts';
 import { DEFAULT_ZIP_ENCRYPTION, ZipEncryptions } from '../domain/zip-encryption.ts';
 import { reportDefinition } from '../reports/catalogue.ts';
+import { recordAndStart, takeLock } from './request-lifecycle.ts';
+import { ExportFileName, ExportFiltersBody, submitExport } from './submit-export.ts';
 
-/** Longest a request may hold its dedupe lock: the workflow's own timeout. */
-export const LOCK_TTL_MS = 2 * 60 * 60 * 1000;
+export { LOCK_TTL_MS } from './request-lifecycle.ts';
 
 export const ZipPassword = z
   .string()
@@ -32,11 +27,13 @@ export const ZipPassword = z
 export const SubmitReportBody = z
   .strictObject({
     type: z.enum(ReportTypes),
-    courseId: Id,
+    /** A course-scoped report's course and batches; an org export names neither. */
+    courseId: Id.optional(),
     batchIds: z
       .array(Id)
       .min(1, 'name at least one batch')
-      .max(MAX_BATCHES_PER_REQUEST, `Number of batches in request exceeded (at most ${MAX_BATCHES_PER_REQUEST})`),
+      .max(MAX_BATCHES_PER_REQUEST, `Number of batches in request exceeded (at most ${MAX_BATCHES_PER_REQUEST})`)
+      .optional(),
     password: ZipPassword.optional(),
     /** With a password: AES-256 (default) or the weak but widely readable ZipCrypto. */
     encryption: z.enum(ZipEncryptions).optional(),
@@ -48,12 +45,54 @@ export const SubmitReportBody = z
      */
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
+    /** An org export's filters (groups, users, date range, program sessions, custom fields). */
+    filters: ExportFiltersBody.optional(),
+    /** An org export's file name, without extension; `{type}_{yyyymmdd}` when absent. */
+    fileName: ExportFileName.optional(),
+    /** The one user of a user-general-stats export. */
+    userId: Id.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.encryption !== undefined && body.password === undefined) {
       ctx.addIssue({ code: 'custom', path: ['encryption'], message: 'needs a password: a ZIP without one is not encrypted' });
     }
-    const repeated = [...new Set(body.batchIds.filter((id, index) => body.batchIds.indexOf(id) !== index))];
+    if (body.type === 'user-general-stats') {
+      if (body.userId === undefined)
+        ctx.addIssue({ code: 'custom', path: ['userId'], message: 'is required for user-general-stats' });
+      if (body.filters?.userIds !== undefined || body.filters?.groupIds !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['filters'],
+          message: 'user-general-stats names its one user in userId, not in filters',
+        });
+      }
+    } else if (body.userId !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['userId'], message: `is only for user-general-stats, not ${body.type}` });
+    }
+    if (isOrgExport(body.type)) {
+      for (const field of ['courseId', 'batchIds', 'from', 'to'] as const) {
+        if (body[field] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `is not for an org export (${body.type}); ${field === 'from' || field === 'to' ? 'give the dates in filters' : 'it covers the organisation'}`,
+          });
+        }
+      }
+      return;
+    }
+    for (const field of ['filters', 'fileName'] as const) {
+      if (body[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `is only for an org export, not ${body.type}` });
+      }
+    }
+    if (body.courseId === undefined) ctx.addIssue({ code: 'custom', path: ['courseId'], message: 'is required' });
+    if (body.batchIds === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['batchIds'], message: 'is required' });
+      return;
+    }
+    const batchIdList = body.batchIds;
+    const repeated = [...new Set(batchIdList.filter((id, index) => batchIdList.indexOf(id) !== index))];
     if (repeated.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['batchIds'], message: `names a batch more than once: ${repeated.join(', ')}` });
     }
@@ -79,6 +118,8 @@ export interface SubmitReportDeps {
   newId?: () => string;
   /** Whether this deployment sends e-mail (a sender is configured); without one `notifyByEmail` is refused. */
   mailEnabled?: boolean | undefined;
+  /** The learner statistics records: needed by org exports only. */
+  learners?: ExportRecordsRepository | undefined;
 }
 
 /**
@@ -86,15 +127,24 @@ export interface SubmitReportDeps {
  * (unknown course or batch, access, a duplicate in flight) is checked before anything is written.
  */
 export async function submitReport(input: SubmitReportInput, actor: Actor, deps: SubmitReportDeps): Promise<ReportRequest> {
-  const definition = reportDefinition(input.type);
+  const { type, courseId } = input;
+  if (isOrgExport(type)) {
+    const notifyEmail = input.notifyByEmail ? recipientOf(actor, deps) : undefined;
+    return submitExport({ ...input, type, notifyEmail }, actor, deps);
+  }
+  // The schema requires both for a course-scoped type; checked again for callers that skip it.
+  if (courseId === undefined || input.batchIds === undefined) {
+    throw new ValidationError('A course report names a course and its batches', [{ path: 'courseId', message: 'is required' }]);
+  }
+  const definition = reportDefinition(type);
   const batchIds = [...new Set(input.batchIds)];
   const notifyEmail = input.notifyByEmail ? recipientOf(actor, deps) : undefined;
   const now = deps.clock.now();
   // Resolved now, so the file says which window it covers however long the workflow takes.
   const window = definition.needsSessions ? activityWindow(input, now) : undefined;
 
-  const course = await deps.records.getCourse(input.courseId);
-  if (!course || course.org !== actor.org) throw new NotFoundError(`Course ${input.courseId} not found`);
+  const course = await deps.records.getCourse(courseId);
+  if (!course || course.org !== actor.org) throw new NotFoundError(`Course ${courseId} not found`);
   const outline = outlineCourse(course);
 
   const batches: BatchRecord[] = [];
@@ -112,7 +162,7 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
   }
 
   const id = (deps.newId ?? randomUUID)();
-  const key = dedupeKey(actor.org, input.type, course.courseId, batchIds, actor.userId, window && filtersOf(input));
+  const key = dedupeKey(actor.org, type, course.courseId, batchIds, actor.userId, window && filtersOf(input));
   // Sealed before the lock is taken: a KMS failure then leaves no lock behind.
   const sealedPassword = input.password === undefined ? undefined : await deps.sealer.seal(input.password, id);
   await takeLock(key, id, now, deps);
@@ -120,7 +170,7 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
   const request: ReportRequest = {
     id,
     org: actor.org,
-    type: input.type,
+    type,
     courseId: course.courseId,
     batchIds,
     requestedBy: actor.userId,
@@ -134,25 +184,7 @@ export async function submitReport(input: SubmitReportInput, actor: Actor, deps:
     ...(window === undefined ? {} : { window }),
     ...(notifyEmail === undefined ? {} : { notifyEmail }),
   };
-  try {
-    await deps.requests.create(request);
-    // Belt and braces: if this call stalled so long that its lock was taken over, the newer
-    // request runs and this one stops here.
-    const lock = await deps.requests.getLock(key);
-    if (lock?.requestId !== id) {
-      await deps.requests.finish(id, 'FAILED', 'Superseded by an identical request', deps.clock.now());
-      throw new DuplicateRequestError(lock?.requestId ?? id);
-    }
-    const executionArn = await deps.workflow.start(id);
-    await deps.requests.setExecution(id, executionArn, deps.clock.now());
-    return { ...request, executionArn };
-  } catch (error) {
-    if (error instanceof DuplicateRequestError) throw error;
-    // Nothing may stay stuck: a request that could not start ends FAILED and frees its lock.
-    await deps.requests.finish(id, 'FAILED', 'The report workflow could not be started', deps.clock.now()).catch(() => false);
-    await deps.requests.releaseLock(key, id).catch(() => undefined);
-    throw error;
-  }
+  return recordAndStart(request, deps);
 }
 
 /**
@@ -177,25 +209,4 @@ function recipientOf(actor: Actor, deps: SubmitReportDeps): string {
 function filtersOf(input: Pick<SubmitReportInput, 'from' | 'to'>): RequestFilters {
   const utc = (bound: string | undefined) => (bound === undefined ? null : new Date(bound).toISOString());
   return { from: utc(input.from), to: utc(input.to) };
-}
-
-async function takeLock(key: string, requestId: string, now: Date, deps: SubmitReportDeps): Promise<void> {
-  const lock = {
-    dedupeKey: key,
-    requestId,
-    takenAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + LOCK_TTL_MS).toISOString(),
-  };
-  const first = await deps.requests.acquireLock(lock, now);
-  if (first.acquired) return;
-
-  const decision = heldLockDecision(first.holder, await deps.requests.get(first.holder.requestId), now);
-  if (decision.action === 'refuse') throw new DuplicateRequestError(decision.existingRequestId);
-  if (decision.action === 'fail-holder-and-take-over') {
-    await deps.requests.finish(decision.holderId, 'FAILED', NEVER_STARTED_ERROR, now);
-  }
-  if (!(await deps.requests.replaceLock(lock, first.holder.requestId))) {
-    const winner = await deps.requests.acquireLock(lock, now);
-    if (!winner.acquired) throw new DuplicateRequestError(winner.holder.requestId);
-  }
 }

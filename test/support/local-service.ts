@@ -117,6 +117,10 @@ export interface LearnerStatsService {
   stack: LocalStack;
   /** GET as `sub` of `org` (the learner statistics demo org by default). */
   get<T = Record<string, unknown>>(path: string, sub: string, org?: string): Promise<ApiResponse<T>>;
+  /** Any method as `sub` of the demo org, with a JSON body. */
+  call<T = Record<string, unknown>>(method: string, path: string, sub: string, body?: unknown): Promise<ApiResponse<T>>;
+  /** Polls GET /v1/reports/{id} as `sub` until the request has ended. */
+  waitForEnd(id: string, sub: string): Promise<ReportBody>;
   stop(): Promise<void>;
 }
 
@@ -130,5 +134,21 @@ export async function startLearnerStatsService(now: Date): Promise<LearnerStatsS
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
   };
-  return { stack, get, stop: () => stack.stop() };
+  const call: LearnerStatsService['call'] = async (method, path, sub, body) => {
+    const token = await issueLocalToken({ sub, org: ACADEMY.org });
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+  };
+  const waitForEnd = (id: string, sub: string) =>
+    waitForReportEnd(async () => {
+      const { status, body } = await get<{ request?: ReportBody }>(`/v1/reports/${id}`, sub);
+      if (!body.request) throw new Error(`GET /v1/reports/${id} answered ${status}`);
+      return body.request;
+    });
+  return { stack, get, call, waitForEnd, stop: () => stack.stop() };
 }

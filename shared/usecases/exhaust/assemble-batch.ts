@@ -1,9 +1,8 @@
-import { zipEntryName } from '../../domain/file-names.ts';
 import type { ReportFile } from '../../domain/report-request.ts';
-import { reportObjectKey, shardPartKey } from '../../domain/report-request.ts';
-import { readAhead } from '../../exhaust/read-ahead.ts';
+import { shardPartKey } from '../../domain/report-request.ts';
 import { streamExhaustZip, zipCsvParts } from '../../exhaust/write-exhaust.ts';
-import { type ExhaustDeps, exhaustRows, learnerReads, loadJob } from './exhaust-job.ts';
+import type { ExhaustDeps } from './exhaust-job.ts';
+import { openPart } from './part-source.ts';
 import type { AssembleBatchInput, AssembleBatchOutput } from './step-contracts.ts';
 
 /**
@@ -12,11 +11,9 @@ import type { AssembleBatchInput, AssembleBatchOutput } from './step-contracts.t
  */
 export async function assembleBatch(task: AssembleBatchInput, deps: ExhaustDeps): Promise<AssembleBatchOutput> {
   const { requestId, batchId } = task;
-  const job = await loadJob(requestId, batchId, deps);
-  const { request, definition, context } = job;
+  const part = await openPart(requestId, batchId, deps);
+  const { request, entryName } = part;
   const password = request.sealedPassword ? await deps.sealer.open(request.sealedPassword, requestId) : undefined;
-  const entryName = zipEntryName(batchId, request.type, request.courseId);
-  const layout = definition.layout(context);
   const zipSpec = { entryName, password, encryption: request.encryption };
 
   const parts = [...(task.parts ?? [])].sort((a, b) => a.shard - b.shard);
@@ -25,24 +22,15 @@ export async function assembleBatch(task: AssembleBatchInput, deps: ExhaustDeps)
     parts.length > 0
       ? zipCsvParts({
           ...zipSpec,
-          header: layout.header,
+          header: part.header,
           rows: parts.reduce((sum, part) => sum + part.rows, 0),
           parts: (async function* () {
             for (const key of partKeys) yield* await deps.store.openRead(key);
           })(),
         })
-      : streamExhaustZip({
-          ...zipSpec,
-          header: layout.header,
-          idColumns: layout.idColumns,
-          rowBatches: exhaustRows(
-            layout,
-            context.batch.org,
-            readAhead(deps.records.learnerPages(request.courseId, batchId, learnerReads(job))),
-          ),
-        });
+      : streamExhaustZip({ ...zipSpec, ...part.csv() });
 
-  const key = reportObjectKey(request, batchId);
+  const key = part.objectKey;
   await Promise.all([deps.store.upload(key, zip, 'application/zip'), stats]);
   const measured = await stats;
   const file: ReportFile = {

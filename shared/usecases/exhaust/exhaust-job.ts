@@ -1,9 +1,11 @@
 import type { Cell } from '../../domain/cell.ts';
 import { outlineCourse } from '../../domain/course-structure.ts';
 import { ExhaustFailedError, InvalidTransitionError } from '../../domain/errors.ts';
+import type { ExportRecordsRepository } from '../../domain/learner-ports.ts';
 import type { Clock, PasswordSealer, RecordsRepository, ReportStore, RequestsRepository } from '../../domain/ports.ts';
 import type { LearnerBundle } from '../../domain/records.ts';
 import { isActive, type ReportRequest } from '../../domain/report-request.ts';
+import { isOrgExport } from '../../domain/report-types.ts';
 import { reportDefinition } from '../../reports/catalogue.ts';
 import type { FileLayout } from '../../reports/columns.ts';
 import type { BatchContext, ReportDefinition } from '../../reports/report-definition.ts';
@@ -15,28 +17,41 @@ export interface ExhaustDeps {
   store: ReportStore;
   sealer: PasswordSealer;
   clock: Clock;
+  /** The learner statistics records: read by org exports only. */
+  learners?: ExportRecordsRepository | undefined;
 }
 
 /** One batch of one request, loaded and checked before any row is written. */
 export interface ExhaustJob {
-  request: ReportRequest;
+  request: ReportRequest & { courseId: string };
   definition: ReportDefinition;
   context: BatchContext;
+}
+
+/** The request, if it is still in flight. */
+export async function activeRequest(requestId: string, deps: Pick<ExhaustDeps, 'requests'>): Promise<ReportRequest> {
+  const request = await deps.requests.get(requestId);
+  if (!request) throw new ExhaustFailedError(`Report request ${requestId} not found`);
+  if (!isActive(request.status)) throw new InvalidTransitionError(`Report request ${requestId} has already ended`);
+  return request;
 }
 
 export async function loadJob(
   requestId: string,
   batchId: string,
   deps: Pick<ExhaustDeps, 'records' | 'requests'>,
+  known?: ReportRequest,
 ): Promise<ExhaustJob> {
-  const request = await deps.requests.get(requestId);
-  if (!request) throw new ExhaustFailedError(`Report request ${requestId} not found`);
-  if (!isActive(request.status)) throw new InvalidTransitionError(`Report request ${requestId} has already ended`);
+  const found = known ?? (await activeRequest(requestId, deps));
+  const { courseId, type } = found;
+  if (courseId === undefined || isOrgExport(type))
+    throw new ExhaustFailedError(`Report request ${requestId} is not a course report`);
+  const request = { ...found, courseId };
   const course = await deps.records.getCourse(request.courseId);
   if (!course) throw new ExhaustFailedError(`Course ${request.courseId} no longer exists`);
   const batch = await deps.records.getBatch(request.courseId, batchId);
   if (!batch) throw new ExhaustFailedError(`Batch ${batchId} no longer exists`);
-  const definition = reportDefinition(request.type);
+  const definition = reportDefinition(type);
   if (definition.needsSessions && !request.window) {
     throw new ExhaustFailedError(`Report request ${requestId} has no activity window`);
   }
