@@ -26,7 +26,6 @@ export const handler = apiHandler(async (event, actor) => {
   logger.info('Report requested', { reportRequestId: request.id, type: request.type, batches: request.batchIds.length });
   metrics.addDimension('ReportType', request.type);
   metrics.addMetric('ReportRequested', MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
   return json(202, {
     request: {
       id: request.id,

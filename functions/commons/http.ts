@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { logger } from '#shared/adapters/observability';
 import { DomainError, DuplicateRequestError, ForbiddenError, NotFoundError, ValidationError } from '#shared/domain/errors';
 import type { Actor } from '#shared/domain/report-types';
+import { RateLimitedError } from '#shared/usecases/api-keys';
+import { correlationPaths, wrapHandler } from './wrap.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyResultV2;
@@ -107,16 +109,41 @@ export function errorResponse(error: unknown, event: ApiEvent): ApiResult {
   return json(500, body('InternalError', `Something went wrong; quote request id ${requestId}`));
 }
 
-/** Wraps an API use case: identity, error mapping, metrics flush. */
-export function apiHandler(run: (event: ApiEvent, actor: Actor) => Promise<ApiResult>) {
-  return async (event: ApiEvent): Promise<ApiResult> => {
-    logger.appendKeys({ requestId: event.requestContext.requestId, route: event.routeKey });
-    try {
-      return await run(event, actorOf(event));
-    } catch (error) {
-      return errorResponse(error, event);
-    } finally {
-      logger.resetKeys();
-    }
+/** The course reports' error body (Strigo's shape): `{"result":"error","error":{"code","message"}}`. */
+export function courseReportError(
+  statusCode: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Exclude<ApiResult, string> {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify({ result: 'error', error: { code, message: clip(message, MAX_MESSAGE_LENGTH) } }),
   };
+}
+
+/** The course reports' counterpart of {@link errorResponse}: same rules, Strigo's envelope, 429 with Retry-After. */
+export function courseReportErrorResponse(error: unknown, requestId: string): Exclude<ApiResult, string> {
+  if (error instanceof ValidationError) return courseReportError(400, 'BadRequest', error.message);
+  if (error instanceof NotFoundError) return courseReportError(404, 'NotFound', error.message);
+  if (error instanceof RateLimitedError) {
+    return courseReportError(429, 'TooManyRequests', error.message, { 'retry-after': String(error.retryAfterSeconds) });
+  }
+  logger.error('Unhandled error', { error: error as Error, requestId });
+  return courseReportError(500, 'InternalError', `Something went wrong; quote request id ${requestId}`);
+}
+
+/** An API route's handler: the caller's identity, the error mapping, and the house wrapping (`wrap.ts`). */
+export function apiHandler(run: (event: ApiEvent, actor: Actor) => Promise<ApiResult>) {
+  return wrapHandler<ApiEvent, ApiResult>(
+    async (event) => {
+      try {
+        return await run(event, actorOf(event));
+      } catch (error) {
+        return errorResponse(error, event);
+      }
+    },
+    { correlationIdPath: correlationPaths.httpApi },
+  );
 }

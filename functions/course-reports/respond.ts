@@ -5,10 +5,12 @@ import { logger } from '#shared/adapters/observability';
 import { S3LargeResultStore } from '#shared/adapters/s3-large-results';
 import { requireEnv, requireNumberEnv } from '#shared/config';
 import type { OutputFormat } from '#shared/course-reports/encode';
-import { NotFoundError, ValidationError } from '#shared/domain/errors';
-import { type ApiKeyPrincipal, RateLimitedError, throttleApiKey } from '#shared/usecases/api-keys';
+import { ValidationError } from '#shared/domain/errors';
+import { type ApiKeyPrincipal, throttleApiKey } from '#shared/usecases/api-keys';
 import type { CourseReportAnswer, CourseReportDeps } from '#shared/usecases/course-reports';
 import { clock } from '../commons/adapters-from-env.ts';
+import { courseReportError, courseReportErrorResponse } from '../commons/http.ts';
+import { correlationPaths, wrapHandler } from '../commons/wrap.ts';
 
 export type CourseReportEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<ApiKeyPrincipal>;
 type Result = Exclude<APIGatewayProxyResultV2, string>;
@@ -20,12 +22,6 @@ export const reportDeps: CourseReportDeps = {
   results: new S3LargeResultStore(requireEnv('REPORTS_BUCKET')),
   capBytes: requireNumberEnv('RESPONSE_CAP_BYTES'),
 };
-
-const envelope = (statusCode: number, code: string, message: string, headers: Record<string, string> = {}): Result => ({
-  statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
-  body: JSON.stringify({ result: 'error', error: { code, message } }),
-});
 
 /** `?output=json|csv` wins; otherwise `Accept: text/csv` asks for CSV; JSON by default. */
 export function outputFormat(event: CourseReportEvent): OutputFormat {
@@ -48,34 +44,36 @@ export function courseIdOf(event: CourseReportEvent): string {
  * the result inline or as a 303 to its stored copy, and errors in the `{"result":"error"}` envelope.
  */
 export function courseReportHandler(run: (event: CourseReportEvent, principal: ApiKeyPrincipal) => Promise<CourseReportAnswer>) {
-  return async (event: CourseReportEvent): Promise<Result> => {
-    const requestId = event.requestContext.requestId;
-    logger.appendKeys({ requestId, route: event.routeKey });
-    try {
-      const principal = event.requestContext.authorizer?.lambda;
-      if (!principal?.org || !principal.keyId) return envelope(401, 'Unauthorized', 'An API key is required');
-      logger.appendKeys({ keyId: principal.keyId });
-      await throttleApiKey(principal.keyId, { keys, now: clock.now(), policy });
-      const answer = await run(event, principal);
-      if (answer.kind === 'redirect') {
-        logger.info('Course report stored for download', { bytes: answer.bytes });
+  return wrapHandler<CourseReportEvent, Result>(
+    async (event) => {
+      const requestId = event.requestContext.requestId;
+      try {
+        const principal = event.requestContext.authorizer?.lambda;
+        if (!principal?.org || !principal.keyId) return courseReportError(401, 'Unauthorized', 'An API key is required');
+        logger.appendKeys({ keyId: principal.keyId });
+        await throttleApiKey(principal.keyId, { keys, now: clock.now(), policy });
+        const answer = await run(event, principal);
+        if (answer.kind === 'redirect') {
+          logger.info('Course report stored for download', { bytes: answer.bytes });
+          return {
+            statusCode: 303,
+            headers: {
+              location: answer.location,
+              'content-type': 'application/json; charset=utf-8',
+              'cache-control': 'no-store',
+            },
+            body: JSON.stringify({ result: 'success', location: answer.location, expiresInSeconds: answer.expiresInSeconds }),
+          };
+        }
         return {
-          statusCode: 303,
-          headers: { location: answer.location, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-          body: JSON.stringify({ result: 'success', location: answer.location, expiresInSeconds: answer.expiresInSeconds }),
+          statusCode: 200,
+          headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' },
+          body: answer.body,
         };
+      } catch (error) {
+        return courseReportErrorResponse(error, requestId);
       }
-      return { statusCode: 200, headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' }, body: answer.body };
-    } catch (error) {
-      if (error instanceof ValidationError) return envelope(400, 'BadRequest', error.message);
-      if (error instanceof NotFoundError) return envelope(404, 'NotFound', error.message);
-      if (error instanceof RateLimitedError) {
-        return envelope(429, 'TooManyRequests', error.message, { 'retry-after': String(error.retryAfterSeconds) });
-      }
-      logger.error('Unhandled error', { error: error as Error });
-      return envelope(500, 'InternalError', `Something went wrong; quote request id ${requestId}`);
-    } finally {
-      logger.resetKeys();
-    }
-  };
+    },
+    { correlationIdPath: correlationPaths.httpApi },
+  );
 }

@@ -4,6 +4,7 @@ import { passwordSealerFromEnv } from '#shared/adapters/password-sealers';
 import { assembleBatch } from '#shared/usecases/run-exhaust';
 import { learnersFromEnv } from '../api/learner-deps.ts';
 import { clock, recordsFromEnv, reportStoreFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
+import { correlationPaths, wrapParsedHandler } from '../commons/wrap.ts';
 import { AssembleBatchInput } from './step-inputs.ts';
 
 const deps = {
@@ -16,18 +17,19 @@ const deps = {
 };
 
 /** Workflow step AssembleBatch: stream one batch's exhaust (or its shards' parts) into its ZIP in S3. */
-export const handler = async (event: unknown) => {
-  const input = AssembleBatchInput.parse(event);
-  const started = Date.now();
-  const result = await assembleBatch(input, deps);
-  logger.info('Batch assembled', {
-    reportRequestId: input.requestId,
-    batchId: input.batchId,
-    rows: result.rows,
-    ms: Date.now() - started,
-  });
-  metrics.addMetric('RowsWritten', MetricUnit.Count, result.rows);
-  metrics.addMetric('BatchAssemblyTime', MetricUnit.Milliseconds, Date.now() - started);
-  metrics.publishStoredMetrics();
-  return result;
-};
+export const handler = wrapParsedHandler(
+  { schema: AssembleBatchInput, correlationIdPath: correlationPaths.workflowStep },
+  async (input) => {
+    const started = Date.now();
+    const result = await assembleBatch(input, deps);
+    logger.info('Batch assembled', {
+      reportRequestId: input.requestId,
+      batchId: input.batchId,
+      rows: result.rows,
+      ms: Date.now() - started,
+    });
+    metrics.addMetric('RowsWritten', MetricUnit.Count, result.rows);
+    metrics.addMetric('BatchAssemblyTime', MetricUnit.Milliseconds, Date.now() - started);
+    return result;
+  },
+);

@@ -3,6 +3,7 @@ import { requesterMailFromEnv } from '#shared/adapters/notifiers';
 import { logger, metrics } from '#shared/adapters/observability';
 import { markExhaustFailed } from '#shared/usecases/run-exhaust';
 import { clock, requestsFromEnv } from '../commons/adapters-from-env.ts';
+import { correlationPaths, wrapParsedHandler } from '../commons/wrap.ts';
 import { MarkFailedInput } from './step-inputs.ts';
 
 const requests = requestsFromEnv();
@@ -10,12 +11,13 @@ const requests = requestsFromEnv();
 const mail = requesterMailFromEnv();
 
 /** Workflow step MarkFailed (the Catch): the request ends FAILED with a readable message. */
-export const handler = async (event: unknown) => {
-  const input = MarkFailedInput.parse(event);
-  // The Cause may hold a raw error message: log only its type.
-  logger.warn('Report failed', { reportRequestId: input.requestId, errorType: input.error?.Error });
-  const outcome = await markExhaustFailed(input, { requests, clock, mail });
-  if (outcome.changed) metrics.addMetric('ReportFailed', MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
-  return outcome;
-};
+export const handler = wrapParsedHandler(
+  { schema: MarkFailedInput, correlationIdPath: correlationPaths.workflowStep },
+  async (input) => {
+    // The Cause may hold a raw error message: log only its type.
+    logger.warn('Report failed', { reportRequestId: input.requestId, errorType: input.error?.Error });
+    const outcome = await markExhaustFailed(input, { requests, clock, mail });
+    if (outcome.changed) metrics.addMetric('ReportFailed', MetricUnit.Count, 1);
+    return outcome;
+  },
+);

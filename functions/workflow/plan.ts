@@ -3,6 +3,7 @@ import { requireNumberEnv } from '#shared/config';
 import { planExhaust } from '#shared/usecases/run-exhaust';
 import { learnersFromEnv } from '../api/learner-deps.ts';
 import { clock, recordsFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
+import { correlationPaths, wrapParsedHandler } from '../commons/wrap.ts';
 import { PlanInput } from './step-inputs.ts';
 
 const deps = {
@@ -14,13 +15,15 @@ const deps = {
 };
 
 /** Workflow step Plan: mark the request PROCESSING and list its batches (and shards) for the Map. */
-export const handler = async (event: unknown) => {
-  const input = PlanInput.parse(event);
-  const plan = await planExhaust(input, deps);
-  logger.info('Planned exhaust', {
-    reportRequestId: input.requestId,
-    batches: plan.batches.length,
-    shards: plan.batches.reduce((sum, b) => sum + Math.max(1, b.shards.length), 0),
-  });
-  return plan;
-};
+export const handler = wrapParsedHandler(
+  { schema: PlanInput, correlationIdPath: correlationPaths.workflowStep },
+  async (input) => {
+    const plan = await planExhaust(input, deps);
+    logger.info('Planned exhaust', {
+      reportRequestId: input.requestId,
+      batches: plan.batches.length,
+      shards: plan.batches.reduce((sum, b) => sum + Math.max(1, b.shards.length), 0),
+    });
+    return plan;
+  },
+);

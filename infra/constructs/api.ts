@@ -8,6 +8,7 @@ import { INGEST_SCOPE } from '#shared/usecases/ingest-records';
 import { CourseReportsApi } from './course-reports-api.ts';
 import { addCourseRoutes } from './course-routes.ts';
 import { addLearnerStatisticsRoutes } from './learner-statistics-routes.ts';
+import { addOpenApiRoute } from './openapi-route.ts';
 import { ServiceFunction } from './service-function.ts';
 import type { Storage } from './storage.ts';
 
@@ -23,7 +24,7 @@ export interface ApiProps {
   mailFrom?: string | undefined;
 }
 
-/** The HTTP API: every route behind a JWT authorizer, one thin Lambda per route. */
+/** The HTTP API: every route behind an authorizer (JWT, or an API key for the course reports) but its public description; one thin Lambda per route. */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly functions: ServiceFunction[];
@@ -103,6 +104,7 @@ export class Api extends Construct {
     this.functions = [submitFn, getFn, listFn, ingestFn, ...addCourseRoutes(this, this.httpApi, storage)];
     this.functions.push(...new CourseReportsApi(this, 'CourseReports', { httpApi: this.httpApi, storage }).functions);
     this.functions.push(...addLearnerStatisticsRoutes(this, this.httpApi, storage));
+    this.functions.push(addOpenApiRoute(this, this.httpApi));
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
   }

@@ -11,7 +11,8 @@ import type { LocalRoute } from './template.ts';
 
 /**
  * A local API Gateway (HTTP API, payload 2.0): matches the stack's routes, verifies the bearer
- * token like the JWT authorizer (including route scopes), and calls the route's handler.
+ * token like the JWT authorizer (including route scopes) unless the route is public, and calls the
+ * route's handler.
  */
 export interface LocalApiRoute extends LocalRoute {
   handler: LocalHandler;
@@ -80,8 +81,10 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0, fallb
       );
       const routeKey = `${route.method} ${route.path}`;
 
-      let authorizerContext: Record<string, unknown>;
-      if (route.lambdaAuthorizer && route.authorizerHandler) {
+      let authorizerContext: Record<string, unknown> | undefined;
+      if (route.public) {
+        authorizerContext = undefined;
+      } else if (route.lambdaAuthorizer && route.authorizerHandler) {
         const outcome = await runLambdaAuthorizer(
           { ...route.lambdaAuthorizer, handler: route.authorizerHandler },
           {
@@ -132,7 +135,7 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0, fallb
           stage: '$default',
           time: now.toISOString(),
           timeEpoch: now.getTime(),
-          authorizer: authorizerContext,
+          ...(authorizerContext ? { authorizer: authorizerContext } : {}),
         },
       } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
       const result = (await route.handler(

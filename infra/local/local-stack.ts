@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -132,9 +132,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           const handler = handlerOf.get(rule.functionLogicalId);
           if (!handler) continue;
           counted(rule.logicalId);
+          // The whole EventBridge envelope, as on AWS: the handler's parser checks it.
           const event = {
             version: '0',
+            id: randomUUID(),
             source: 'aws.states',
+            account: '000000000000',
+            region: 'local',
+            resources: [execution.executionArn],
             'detail-type': 'Step Functions Execution Status Change',
             time: new Date().toISOString(),
             detail: {

@@ -74,6 +74,8 @@ export interface LocalRoute {
   path: string;
   functionLogicalId: string;
   authorizationScopes: string[];
+  /** No authorizer at all (`AuthorizationType: NONE`), e.g. GET /openapi.json. */
+  public: boolean;
   /** A Lambda (REQUEST) authorizer instead of the JWT one: the function that checks the caller. */
   lambdaAuthorizer?: { functionLogicalId: string; identitySource: string[] } | undefined;
 }
@@ -110,6 +112,7 @@ export function httpRoutes(template: CfnTemplate): LocalRoute[] {
       path,
       functionLogicalId: uri['Fn::GetAtt'][0],
       authorizationScopes: (props.AuthorizationScopes as string[] | undefined) ?? [],
+      public: props.AuthorizationType === 'NONE',
       ...(authorizerFunction
         ? {
             lambdaAuthorizer: {

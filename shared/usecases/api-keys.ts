@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import { Id } from '../domain/records.ts';
 
@@ -65,6 +66,9 @@ const KEY_PATTERN = /^cek_[A-Za-z0-9_-]{43}$/;
  * unsalted hash also lets the authorizer find the key by its hash in one GetItem.
  */
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** POST /v1/api-keys's body: a label to tell the org's keys apart. */
+export const CreateApiKeyBody = z.strictObject({ label: z.string().trim().min(1).max(100) });
 
 export interface CreatedApiKey {
   key: { id: string; label: string; createdAt: string };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { courseExercises } from '../course-reports/exercises.ts';
 import { outlineCourse } from '../domain/course-structure.ts';
 import { type FieldIssue, ValidationError } from '../domain/errors.ts';
@@ -13,6 +14,9 @@ export const INGEST_SCOPE = 'records/write';
 
 /** At most this many records per call: one API request or one chunk of a bulk import. */
 export const MAX_RECORDS_PER_CALL = 1000;
+
+/** POST /v1/records's body; each record is checked on its own, by kind, so every bad one is named. */
+export const IngestRecordsBody = z.strictObject({ records: z.array(z.unknown()).min(1) });
 
 export interface IngestResult {
   written: number;

@@ -4,6 +4,7 @@ import { logger } from '#shared/adapters/observability';
 import { API_KEYS_SCOPE } from '#shared/usecases/api-keys';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { issueLocalToken } from '../../infra/local/dev-auth.ts';
+import { assertDescribedAnswer } from '../support/api-description.ts';
 import {
   type Cell,
   csvText,
@@ -48,7 +49,13 @@ async function get(path: string, auth: string | undefined, init: { method?: stri
     },
     ...(init.body === undefined ? {} : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
   });
-  return { status: response.status, text: await response.text(), headers: response.headers };
+  const text = await response.text();
+  assertDescribedAnswer(init.method ?? 'GET', path, {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    text,
+  });
+  return { status: response.status, text, headers: response.headers };
 }
 
 async function createKey(token: string, label: string) {

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_SCOPE } from '#shared/usecases/ingest-records';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { issueLocalToken } from '../../infra/local/dev-auth.ts';
+import { PROJECT_ROOT } from '../../infra/paths.ts';
 import { type Service, startService } from '../support/local-service.ts';
 
 /** Fewer learners than the demo's 320 keep the stack's start quick; expected counts come from the same records. */
@@ -103,5 +105,14 @@ describe('e2e: course dashboard API over HTTP', () => {
     expect((await service.call('GET', '/v1/courses', undefined)).status).toBe(401);
     expect((await getCourse('bad#id', service.tokens.creator)).status).toBe(400);
     expect((await service.call('GET', `/v1/courses?query=${'x'.repeat(201)}`, service.tokens.creator)).status).toBe(400);
+  });
+});
+
+describe('e2e: the API description over HTTP', () => {
+  it('serves GET /openapi.json without a token: the committed docs/openapi.json', async () => {
+    const { status, body, headers } = await service.call('GET', '/openapi.json', undefined);
+    expect(status).toBe(200);
+    expect(headers.get('content-type')).toMatch(/^application\/json/);
+    expect(body).toEqual(JSON.parse(readFileSync(`${PROJECT_ROOT}/docs/openapi.json`, 'utf8')));
   });
 });

@@ -97,6 +97,11 @@ export const handler = async () => {
     expect(opened.text).toBe('\uFEFFA\r\nbundled\r\n');
   });
 
+  it('loads the API description handler, which builds its document from the schemas at cold start', async () => {
+    const { stdout } = await load(await bundle(ESM_REQUIRE_BANNER, 'functions/openapi/get-openapi.ts'));
+    expect(stdout.trim()).toBe('function');
+  });
+
   it('would crash without it (so the banner is what makes it work)', async () => {
     await expect(load(await bundle(undefined))).rejects.toThrow(/Dynamic require/);
   });

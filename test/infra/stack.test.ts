@@ -99,7 +99,7 @@ describe('infra: storage', () => {
 describe('infra: functions', () => {
   it('runs every handler on Node.js 22 arm64 with tracing and a log group with retention', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Metadata: { 'courseExhaust:entry': Match.anyValue() } });
-    expect(Object.keys(functions)).toHaveLength(23);
+    expect(Object.keys(functions)).toHaveLength(24);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
@@ -109,15 +109,14 @@ describe('infra: functions', () => {
 });
 
 describe('infra: API', () => {
-  it('puts every route but the course reports behind a JWT authorizer whose issuer and audience come from context', () => {
+  it('puts every route but the course reports and the API description behind a JWT authorizer whose issuer and audience come from context', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       JwtConfiguration: { Issuer: 'https://issuer.example.com/', Audience: ['dashboard', 'reports'] },
     });
     // The course reports (/api/v1/...) have their own API key authorizer: test/infra/course-reports-api.test.ts.
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
-      (r) => !String(r.Properties.RouteKey).includes(' /api/'),
-    );
+    const allRoutes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    const routes = allRoutes.filter((r) => String(r.Properties.RouteKey).includes(' /v1/'));
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
       'DELETE /v1/api-keys/{keyId}',
       'GET /v1/api-keys',
@@ -136,6 +135,8 @@ describe('infra: API', () => {
     expect(routes.find((r) => r.Properties.RouteKey === 'POST /v1/records')?.Properties.AuthorizationScopes).toEqual([
       'records/write',
     ]);
+    // Public on purpose: it holds no data, and integrators with API keys read it.
+    expect(allRoutes.find((r) => r.Properties.RouteKey === 'GET /openapi.json')?.Properties.AuthorizationType).toBe('NONE');
   });
 });
 
@@ -305,7 +306,8 @@ describe('infra: observability', () => {
       AlarmDescription: 'Report workflows failed, timed out or were aborted',
     });
     // One per function but the API key authorizer (its errors are refused keys), and the workflow's two.
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(24);
+    const functions = template.findResources('AWS::Lambda::Function', { Metadata: { 'courseExhaust:entry': Match.anyValue() } });
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBe(Object.keys(functions).length - 1 + 2);
   });
 });
 

@@ -11,6 +11,7 @@ import { type LocalStack, startLocalStack } from '../../infra/local/local-stack.
 import { seedDemoData } from '../../infra/local/seed.ts';
 import { sevenZip } from '../../infra/local/seven-zip.ts';
 import { waitForReportEnd } from '../../infra/local/wait-for-report.ts';
+import { assertDescribedAnswer } from './api-description.ts';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -67,6 +68,7 @@ export async function startService(learners = 320, envOverrides?: Record<string,
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
+    assertDescribedAnswer(method, path, { status: response.status, contentType: response.headers.get('content-type'), text });
     return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
   };
   const waitForEnd = (id: string, token: string) =>
@@ -132,6 +134,7 @@ export async function startLearnerStatsService(now: Date): Promise<LearnerStatsS
     const token = await issueLocalToken({ sub, org });
     const response = await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
     const text = await response.text();
+    assertDescribedAnswer('GET', path, { status: response.status, contentType: response.headers.get('content-type'), text });
     return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
   };
   const call: LearnerStatsService['call'] = async (method, path, sub, body) => {
