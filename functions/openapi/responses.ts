@@ -57,8 +57,8 @@ const ReportFile = z.looseObject({
 export const ReportView = z.looseObject({
   id: z.string(),
   type: z.enum(ReportTypes),
-  courseId: z.string(),
-  batchIds: z.array(z.string()),
+  courseId: z.string().optional().meta({ description: 'The course; absent on an org export (learner statistics)' }),
+  batchIds: z.array(z.string()).meta({ description: "The course's batches; an org export has one part, `export`" }),
   status: z.enum(['SUBMITTED', 'PROCESSING', 'SUCCESS', 'FAILED', 'EXPIRED']),
   requestedBy: z.string(),
   createdAt: Timestamp,
@@ -67,6 +67,8 @@ export const ReportView = z.looseObject({
   error: z.string().optional(),
   encryption: z.enum(ZipEncryptions).optional(),
   window: z.looseObject({ from: Timestamp, to: Timestamp }).optional(),
+  filters: z.looseObject({}).optional().meta({ description: "An org export's filters, as resolved when it was requested" }),
+  fileName: z.string().optional().meta({ description: "An org export's file name" }),
   batches: z.array(
     z.looseObject({
       batchId: z.string(),
@@ -81,7 +83,7 @@ export const SubmittedReport = z.looseObject({
   request: z.looseObject({
     id: z.string(),
     type: z.enum(ReportTypes),
-    courseId: z.string(),
+    courseId: z.string().optional(),
     batchIds: z.array(z.string()),
     status: z.literal('SUBMITTED'),
     createdAt: Timestamp,
