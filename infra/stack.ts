@@ -52,8 +52,8 @@ export class CourseExhaustStack extends Stack {
       maxConcurrency: props.maxConcurrency ?? 5,
       // Same bound as the dedupe lock's expiry, so a lock never outlives its execution.
       timeout: Duration.millis(LOCK_TTL_MS),
-      // 100k learners keeps a shard to tens of seconds of reads and CSV + ZIP (the README's
-      // performance figures: `npm run bench`), far inside Lambda's 15 minutes.
+      // 100k learners keeps a shard to tens of seconds of reads and CSV + ZIP (docs/performance.md's
+      // figures: `npm run bench`), far inside Lambda's 15 minutes.
       learnersPerShard: props.learnersPerShard ?? 100_000,
       mail: props.mailFrom ? { from: props.mailFrom, dashboardUrl: `${this.dashboard.origin}/` } : undefined,
     });

@@ -7,7 +7,7 @@
  * Lambda gives a function one full vCPU at 1,769 MB and CPU in proportion below that. Encoding and
  * zipping are CPU-bound on one thread (deflate takes part of a second), so they cost the same
  * GB-seconds at any size up to here and finish soonest here. Time spent waiting on DynamoDB is
- * billed at the full size, though: about half a cent more per million learners than 1 GB (README,
+ * billed at the full size, though: about half a cent more per million learners than 1 GB (docs/performance.md,
  * scale note), for files that are ready up to 1.7× sooner.
  */
 export const WRITER_MEMORY_MB = 1769;

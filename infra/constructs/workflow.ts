@@ -56,7 +56,7 @@ export interface WorkflowProps {
   storage: Storage;
   maxConcurrency: number;
   timeout: Duration;
-  /** Learners one shard handles; bigger batches are split (see README, scale note). */
+  /** Learners one shard handles; bigger batches are split (see docs/performance.md, "Huge batches"). */
   learnersPerShard: number;
   /** When set, the steps that end a request tell requesters who asked (by SES); otherwise e-mail is off. */
   mail?: MailSettings | undefined;
