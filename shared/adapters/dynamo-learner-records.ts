@@ -19,7 +19,7 @@ import {
   type ReceivedInteraction,
   type UserActivity,
 } from '../domain/learner-stats.ts';
-import type { ExportActivity } from '../domain/org-exports.ts';
+import { type ExportActivity, emptyActivity } from '../domain/org-exports.ts';
 import type { UserRow } from '../domain/users-list.ts';
 import { clients } from './aws-clients.ts';
 import {
@@ -595,21 +595,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
       });
       const profileItem = items.find((item) => item.sk === '#PROFILE');
       if (!profileItem) return;
-      const activity: ExportActivity = {
-        profile: recordOf(profileItem),
-        memberships: [],
-        managerIds: [],
-        reportIds: [],
-        attempts: [],
-        assessments: [],
-        posts: [],
-        reactions: [],
-        likes: [],
-        attendances: [],
-        certificates: [],
-        assignedSessionIds: [],
-        assignedPathSessionIds: [],
-      };
+      const activity = emptyActivity(recordOf(profileItem));
       for (const item of items) {
         const sk = String(item.sk);
         const kind = sk.slice(0, sk.indexOf('#') + 1);

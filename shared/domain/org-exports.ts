@@ -56,6 +56,25 @@ export interface ExportActivity {
   assignedPathSessionIds: string[];
 }
 
+/** A user's activity before any of their records are added: the profile alone. */
+export function emptyActivity(profile: LearnerUserRecord): ExportActivity {
+  return {
+    profile,
+    memberships: [],
+    managerIds: [],
+    reportIds: [],
+    attempts: [],
+    assessments: [],
+    posts: [],
+    reactions: [],
+    likes: [],
+    attendances: [],
+    certificates: [],
+    assignedSessionIds: [],
+    assignedPathSessionIds: [],
+  };
+}
+
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const inRange = (at: string | undefined, filters: Pick<ExportFilters, 'from' | 'to'>) =>
   at !== undefined && (filters.from === null || at >= filters.from) && (filters.to === null || at <= filters.to);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CourseAttempt } from '#shared/domain/learner-stats';
-import { customFieldColumns, type ExportActivity, NO_FILTERS, programCounts, totalTimeSpent } from '#shared/domain/org-exports';
+import {
+  customFieldColumns,
+  type ExportActivity,
+  emptyActivity,
+  NO_FILTERS,
+  programCounts,
+  totalTimeSpent,
+} from '#shared/domain/org-exports';
 import { generalStatsExport, userStatisticsExport } from '#shared/reports/org-exports';
 
 const attempt = (id: string, fields: Partial<CourseAttempt>): CourseAttempt => ({
@@ -87,20 +94,9 @@ describe('domain: org exports', () => {
 
   it('never writes the email of a user outside the scope in Managers', () => {
     const activity = {
-      profile: { kind: 'user', org: 'o', userId: 'u', name: 'U' },
-      memberships: [],
+      ...emptyActivity({ kind: 'user', org: 'o', userId: 'u', name: 'U' } as ExportActivity['profile']),
       managerIds: ['inside', 'outside'],
-      reportIds: [],
-      attempts: [],
-      assessments: [],
-      posts: [],
-      reactions: [],
-      likes: [],
-      attendances: [],
-      certificates: [],
-      assignedSessionIds: [],
-      assignedPathSessionIds: [],
-    } as ExportActivity;
+    };
     const columns = generalStatsExport.columns({ filters: NO_FILTERS, customFields: [], groups: [], ownerEmail: null });
     const managers = columns.find((c) => c.header === 'Managers');
     const emailOf = (id: string) => (id === 'inside' ? 'in@x.example' : undefined);
