@@ -1,4 +1,4 @@
-import type { ReportType, RequestStatus, RequestSummary } from './rules.ts';
+import type { ExportType, ReportType, RequestStatus, RequestSummary } from './rules.ts';
 
 export interface CourseHit {
   courseId: string;
@@ -20,9 +20,15 @@ export interface CourseOverview {
   name: string;
   batches: BatchOverview[];
 }
+/** A course's request, as GET /v1/reports?courseId= lists it. */
 export interface ReportView extends RequestSummary {
   error?: string;
   batches: { batchId: string; status: string; error?: string; file?: { fileName: string; url: string; rows: number } }[];
+}
+/** Any request as GET /v1/reports/{id} reads it: an org export has no course and one part, `export`. */
+export interface AnyReportView extends Omit<ReportView, 'type' | 'courseId'> {
+  type: ReportType | ExportType;
+  courseId?: string;
 }
 
 /** A refusal from the API, with the reason it gave. */
@@ -55,7 +61,7 @@ export class Api {
     );
   }
   report(id: string) {
-    return this.call<{ request: ReportView }>('GET', `/v1/reports/${encodeURIComponent(id)}`).then((b) => b.request);
+    return this.call<{ request: AnyReportView }>('GET', `/v1/reports/${encodeURIComponent(id)}`).then((b) => b.request);
   }
   submit(body: { type: ReportType; courseId: string; batchIds: string[]; password?: string; notifyByEmail?: boolean }) {
     return this.call<{ request: { id: string; status: RequestStatus; createdAt: string } }>('POST', '/v1/reports', body).then(

@@ -1,4 +1,12 @@
-import { Api, ApiError, type BatchOverview, type CourseHit, type CourseOverview, type ReportView } from './api.ts';
+import {
+  type AnyReportView,
+  Api,
+  ApiError,
+  type BatchOverview,
+  type CourseHit,
+  type CourseOverview,
+  type ReportView,
+} from './api.ts';
 import {
   type DashboardConfig,
   demoUsers,
@@ -21,6 +29,7 @@ import {
   REPORT_TYPE_LABELS,
   REPORT_TYPES,
   type ReportType,
+  reportLabel,
   STATUS_LABELS,
 } from './rules.ts';
 
@@ -184,10 +193,14 @@ async function showLinkedReport(): Promise<void> {
   }
 }
 
-function renderLinkedReport(request: ReportView): void {
-  byId('linked-title').textContent = `${REPORT_TYPE_LABELS[request.type]} report`;
-  byId('linked-summary').textContent =
-    `Course ${request.courseId} · ${request.batchIds.length} batch${request.batchIds.length === 1 ? '' : 'es'} · requested ${formatDateTime(request.createdAt)}`;
+function renderLinkedReport(request: AnyReportView): void {
+  const { courseId } = request;
+  byId('linked-title').textContent = courseId === undefined ? reportLabel(request.type) : `${reportLabel(request.type)} report`;
+  const scope =
+    courseId === undefined
+      ? 'Your organisation'
+      : `Course ${courseId} · ${request.batchIds.length} batch${request.batchIds.length === 1 ? '' : 'es'}`;
+  byId('linked-summary').textContent = `${scope} · requested ${formatDateTime(request.createdAt)}`;
   const status = byId('linked-status');
   status.className = '';
   status.replaceChildren(h('span', { class: `pill ${request.status.toLowerCase()}` }, STATUS_LABELS[request.status]));
@@ -198,13 +211,14 @@ function renderLinkedReport(request: ReportView): void {
       h(
         'button',
         { type: 'button', class: 'download', onclick: () => void download(request.id, b.batchId, status) },
-        `Download ${b.batchId}`,
+        courseId === undefined ? 'Download' : `Download ${b.batchId}`,
       ),
     );
-  byId('linked-actions').replaceChildren(
-    ...downloads,
-    h('button', { type: 'button', class: 'link', onclick: () => void openCourse(request.courseId) }, 'Open its course'),
-  );
+  const openItsCourse =
+    courseId === undefined
+      ? []
+      : [h('button', { type: 'button', class: 'link', onclick: () => void openCourse(courseId) }, 'Open its course')];
+  byId('linked-actions').replaceChildren(...downloads, ...openItsCourse);
 }
 
 let searches = 0;

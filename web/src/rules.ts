@@ -15,6 +15,18 @@ export const REPORT_TYPE_LABELS: Record<ReportType, string> = {
   // The page asks for the API's default window; other windows are for the API itself.
   'user-activity': 'User activity (last month)',
 };
+/** The learner statistics exports (org-wide, requested through the API); the page only shows them, from an e-mail's link. */
+export type ExportType = 'user-statistics' | 'general-stats' | 'user-general-stats' | 'collaborative-activity' | 'registrations';
+const EXPORT_LABELS: Record<ExportType, string> = {
+  'user-statistics': 'User statistics export',
+  'general-stats': 'General stats export',
+  'user-general-stats': "A user's general stats export",
+  'collaborative-activity': 'Collaborative activity export',
+  registrations: 'Registrations export',
+};
+export function reportLabel(type: ReportType | ExportType): string {
+  return (REPORT_TYPE_LABELS as Record<string, string>)[type] ?? EXPORT_LABELS[type as ExportType] ?? type;
+}
 /** The types in the order the page offers them (those the caller may request). */
 export const REPORT_TYPES = Object.keys(REPORT_TYPE_LABELS) as ReportType[];
 /** Reports that carry personal data and therefore need a password. */
