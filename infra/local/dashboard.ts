@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildDashboard } from '../dashboard-build.ts';
 import { DEMO } from './demo-data.ts';
 import { issueLocalToken, localEmail } from './dev-auth.ts';
+import { ACADEMY } from './learner-demo-data.ts';
 import { readBody } from './loopback.ts';
 
 /**
@@ -14,6 +15,8 @@ export const DEMO_USERS = [
   { userId: DEMO.mentor, org: DEMO.org, label: `${DEMO.mentor} (batch mentor)` },
   { userId: DEMO.stranger, org: DEMO.org, label: `${DEMO.stranger} (same org, no courses)` },
   { userId: DEMO.otherOrg.creator, org: DEMO.otherOrg.org, label: `${DEMO.otherOrg.creator} (another org)` },
+  // The learner statistics demo's owner: the page shows their exports when an e-mail's link opens one.
+  { userId: ACADEMY.owner, org: ACADEMY.org, label: `${ACADEMY.owner} (learner statistics owner)` },
 ] as const;
 
 export type LocalFallback = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { LocalFallback } from './dashboard.ts';
 import { verifyLocalToken } from './dev-auth.ts';
 import type { RunningServer } from './emulators.ts';
 import { runLambdaAuthorizer } from './lambda-authorizer.ts';
 import { type LocalHandler, localLambdaContext } from './lambda-context.ts';
-import { listenOnLoopback, readBody } from './loopback.ts';
+import { readBody } from './loopback.ts';
 import type { LocalRoute } from './template.ts';
 
 /**
@@ -54,8 +55,12 @@ function claimsAsStrings(payload: Record<string, unknown>): Record<string, strin
 }
 
 /** `fallback` answers what no route of the stack matches (local mode's dashboard files); it returns false to let a 404 through. */
-export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0, fallback?: LocalFallback): Promise<RunningServer> {
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+/**
+ * Serves the routes on a server that already listens (see `holdLoopbackPort`): the stack holds its
+ * API's port from before the handlers load, so no other process can take it in between.
+ */
+export function serveLocalHttpApi(server: Server, routes: LocalApiRoute[], fallback?: LocalFallback): RunningServer {
+  server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
       res.writeHead(status, headers);
       res.end(body);
@@ -149,7 +154,10 @@ export async function startLocalHttpApi(routes: LocalApiRoute[], port = 0, fallb
       return send(500, JSON.stringify({ message: 'Internal Server Error' }));
     }
   });
-  return listenOnLoopback(server, port);
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** Verifies the bearer token like the JWT authorizer, including the route's scopes. */

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,9 +12,9 @@ import { reconcileRequests } from '#shared/usecases/reconcile-requests';
 import { PROJECT_ROOT } from '../paths.ts';
 import { localDashboard } from './dashboard.ts';
 import { createTables, type RunningServer, startDynalite, startS3rver } from './emulators.ts';
-import { startLocalHttpApi } from './http-api.ts';
+import { serveLocalHttpApi } from './http-api.ts';
 import { invokeLikeLambda, type LocalHandler } from './lambda-context.ts';
-import { freeLoopbackPort } from './loopback.ts';
+import { holdLoopbackPort } from './loopback.ts';
 import { type LocalStepFunctions, startLocalStepFunctions, type TaskHandlers } from './sfn-server.ts';
 import {
   type CfnTemplate,
@@ -93,7 +94,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push(s3);
 
     // The API's address is known before handlers load: the messages they send link to its dashboard.
-    const apiPort = options.apiPort || (await freeLoopbackPort());
+    const apiServer = await holdLoopbackPort(options.apiPort || 0);
+    started.push({ endpoint: '', stop: () => new Promise((resolve) => apiServer.close(() => resolve())) });
+    const apiPort = (apiServer.address() as AddressInfo).port;
     const env = localEnvironment(template, dataDir, {
       dynamo: dynamo.endpoint,
       s3: s3.endpoint,
@@ -185,8 +188,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       { restarted: true },
     );
 
-    const api = await startLocalHttpApi(routes, apiPort, localDashboard());
-    started.push(api);
+    const api = serveLocalHttpApi(apiServer, routes, localDashboard());
 
     return { apiUrl: api.endpoint, env, template, stepFunctions, taskInvocations, settledAtStart, stop: stopAll };
   } catch (error) {

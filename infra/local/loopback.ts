@@ -12,15 +12,20 @@ export async function listenOnLoopback(server: Server, port = 0): Promise<Runnin
 }
 
 /**
- * A loopback port that was free a moment ago: the local stack must know its API's address before
- * the handlers load (the messages they send link to it), which is before the API can listen.
+ * A loopback server that listens without serving yet: the local stack must know its API's address
+ * before the handlers load (the messages they send link to it). Holding the port, rather than
+ * probing for a free one and listening later, keeps a parallel process from taking it in between.
  */
-export async function freeLoopbackPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
+export async function holdLoopbackPort(port = 0): Promise<Server> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }
 
 /** A request's whole body as UTF-8 text. */

@@ -8,9 +8,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
 import { dedupeKey } from '#shared/domain/report-request';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
-import { localEmail } from '../../infra/local/dev-auth.ts';
+import { issueLocalToken, localEmail } from '../../infra/local/dev-auth.ts';
+import { ACADEMY, learnerDemoRecords, seedLearnerDemo } from '../../infra/local/learner-demo-data.ts';
 import { PROJECT_ROOT } from '../../infra/paths.ts';
 import { addCorruptBatch } from '../support/corrupt-batch.ts';
+import { expectedGeneralStats } from '../support/expected-learner-exports.ts';
 import { openZip, readCsv, type Service, startService } from '../support/local-service.ts';
 
 /**
@@ -285,6 +287,42 @@ describe.skipIf(!CHROMIUM)('browser: course dashboard', () => {
     ]);
     const { text } = await openZip(readFileSync(await download.path()), PASSWORD);
     expect(readCsv(text).rows.length).toBeGreaterThan(0);
+  });
+
+  it("opens an org export from its e-mail's link: the export's name, the organisation, and one download", async () => {
+    const seededAt = new Date();
+    await seedLearnerDemo(service.stack.env.RECORDS_TABLE as string, seededAt);
+    const owner = await issueLocalToken({ sub: ACADEMY.owner, org: ACADEMY.org, email: localEmail(ACADEMY.owner) });
+    const submitted = await service.call<{ request: { id: string } }>('POST', '/v1/reports', owner, {
+      type: 'general-stats',
+      password: PASSWORD,
+      notifyByEmail: true,
+    });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+    const requestId = submitted.body.request.id;
+    expect((await service.waitForEnd(requestId, owner)).status).toBe('SUCCESS');
+    const outbox = service.stack.env.LOCAL_OUTBOX_DIR as string;
+    const mine = () => (existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith(`-${requestId}.eml`)) : []);
+    await expect.poll(() => mine().length, ENDED).toBe(1);
+    const link = readFileSync(join(outbox, mine()[0] as string), 'utf8').match(/https?:\/\/\S+/)?.[0] as string;
+    expect(link).toBe(`${service.stack.apiUrl}/?report=${requestId}`);
+
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    consoleErrors = [];
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    await page.goto(link);
+    await signIn(ACADEMY.owner);
+    await expect.poll(() => page.locator('#linked-title').textContent(), SOON).toBe('General stats export');
+    expect(await page.locator('#linked-summary').textContent()).toMatch(/^Your organisation · requested /);
+    expect(await page.locator('#linked').getByRole('button', { name: 'Open its course' }).count()).toBe(0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#linked').getByRole('button', { name: 'Download', exact: true }).click(),
+    ]);
+    const { text } = await openZip(readFileSync(await download.path()), PASSWORD);
+    const records = learnerDemoRecords(seededAt) as (Record<string, unknown> & { kind: string })[];
+    expect(readCsv(text).rows).toEqual(expectedGeneralStats(records, ACADEMY.owner).rows);
   });
 
   it('shows a failed request as Failure with its short reason', async () => {
