@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clients } from '#shared/adapters/aws-clients';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
+import { captureOutput } from '../support/captured-output.ts';
 import { addCorruptBatch } from '../support/corrupt-batch.ts';
 import { expectedCourseProgress } from '../support/expected.ts';
 import {
@@ -20,23 +21,11 @@ vi.hoisted(() => {
 });
 
 const PASSWORD = 'Mentor2026pw';
-const output: string[] = [];
+let output: string[] = [];
 let service: Service;
 
-const capture = (stream: NodeJS.WriteStream) => {
-  const write = stream.write.bind(stream);
-  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    output.push(text);
-    // Structured log lines are kept for the assertion below, not printed into the test report.
-    if (text.startsWith('{')) return true;
-    return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof stream.write;
-};
-
 beforeAll(async () => {
-  capture(process.stdout);
-  capture(process.stderr);
+  output = captureOutput();
   service = await startService();
 });
 afterAll(async () => service?.stop());

@@ -12,6 +12,7 @@ import { LINK_EXPIRY_SECONDS } from '#shared/usecases/read-reports';
 import { DEMO } from '../../infra/local/demo-data.ts';
 import { issueLocalToken } from '../../infra/local/dev-auth.ts';
 import { LOCAL_BUCKET } from '../../infra/local/local-stack.ts';
+import { captureOutput } from '../support/captured-output.ts';
 import { download, openZip, type ReportBody, readCsv, type Service, startService } from '../support/local-service.ts';
 
 // Log everything the handlers can log (set before their loggers are built): the address must be in none of it.
@@ -21,24 +22,13 @@ vi.hoisted(() => {
 
 const PASSWORD = 'Notify2026pw';
 const ADDRESS = 'anita.creator@example.org';
-const output: string[] = [];
+let output: string[] = [];
 let service: Service;
 let creator: string;
 let outbox: string;
 
-const capture = (stream: NodeJS.WriteStream) => {
-  const write = stream.write.bind(stream);
-  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    output.push(text);
-    if (text.startsWith('{')) return true;
-    return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof stream.write;
-};
-
 beforeAll(async () => {
-  capture(process.stdout);
-  capture(process.stderr);
+  output = captureOutput();
   service = await startService(40);
   creator = await issueLocalToken({ sub: DEMO.creator, org: DEMO.org, email: ADDRESS });
   outbox = service.stack.env.LOCAL_OUTBOX_DIR as string;
