@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ExportRecordsRepository } from '#shared/domain/learner-ports';
 import type { ProgramSessionView } from '#shared/domain/learner-stats';
-import { EXPORT_PART, type ExportActivity, NO_FILTERS } from '#shared/domain/org-exports';
+import { EXPORT_PART, type ExportActivity, emptyActivity, NO_FILTERS } from '#shared/domain/org-exports';
 import type { ReportRequest } from '#shared/domain/report-request';
 import type { UserRow } from '#shared/domain/users-list';
 import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
@@ -53,7 +53,7 @@ const groupOf = (i: number) => `xb-group-${i % GROUPS}`;
 function activityOf(i: number): ExportActivity {
   const id = userId(i);
   return {
-    profile: {
+    ...emptyActivity({
       kind: 'user',
       org: ORG,
       userId: id,
@@ -62,10 +62,9 @@ function activityOf(i: number): ExportActivity {
       lastName: `Last${(i * 104_729) % 5000}`,
       email: `${id}@bench.example`,
       customFields: Object.fromEntries(FIELDS.map((f, k) => [f, `${f.slice(0, 3)}-${(i + k) % 97}`])),
-    },
+    }),
     memberships: [{ org: ORG, groupId: groupOf(i), userId: id, role: 'learner' }],
     managerIds: i > 10 && i % 10 !== 0 ? [userId(i - (i % 10))] : [],
-    reportIds: [],
     attempts: COURSES.map((courseId, a) => ({
       kind: 'course-attempt' as const,
       org: ORG,
@@ -80,14 +79,6 @@ function activityOf(i: number): ExportActivity {
       progress: a === 2 ? 100 : 60,
       language: 'en',
     })),
-    assessments: [],
-    posts: [],
-    reactions: [],
-    likes: [],
-    attendances: [],
-    certificates: [],
-    assignedSessionIds: [],
-    assignedPathSessionIds: [],
   };
 }
 
