@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { LocalFallback } from './dashboard.ts';
 import { verifyLocalToken } from './dev-auth.ts';
-import type { RunningServer } from './emulators.ts';
 import { runLambdaAuthorizer } from './lambda-authorizer.ts';
 import { type LocalHandler, localLambdaContext } from './lambda-context.ts';
 import { readBody } from './loopback.ts';
@@ -59,7 +57,7 @@ function claimsAsStrings(payload: Record<string, unknown>): Record<string, strin
  * Serves the routes on a server that already listens (see `holdLoopbackPort`): the stack holds its
  * API's port from before the handlers load, so no other process can take it in between.
  */
-export function serveLocalHttpApi(server: Server, routes: LocalApiRoute[], fallback?: LocalFallback): RunningServer {
+export function serveLocalHttpApi(server: Server, routes: LocalApiRoute[], fallback?: LocalFallback): void {
   server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
       res.writeHead(status, headers);
@@ -154,10 +152,6 @@ export function serveLocalHttpApi(server: Server, routes: LocalApiRoute[], fallb
       return send(500, JSON.stringify({ message: 'Internal Server Error' }));
     }
   });
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }
 
 /** Verifies the bearer token like the JWT authorizer, including the route's scopes. */

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +13,7 @@ import { localDashboard } from './dashboard.ts';
 import { createTables, type RunningServer, startDynalite, startS3rver } from './emulators.ts';
 import { serveLocalHttpApi } from './http-api.ts';
 import { invokeLikeLambda, type LocalHandler } from './lambda-context.ts';
-import { holdLoopbackPort } from './loopback.ts';
+import { holdLoopbackPort, runningServer } from './loopback.ts';
 import { type LocalStepFunctions, startLocalStepFunctions, type TaskHandlers } from './sfn-server.ts';
 import {
   type CfnTemplate,
@@ -95,12 +94,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The API's address is known before handlers load: the messages they send link to its dashboard.
     const apiServer = await holdLoopbackPort(options.apiPort || 0);
-    started.push({ endpoint: '', stop: () => new Promise((resolve) => apiServer.close(() => resolve())) });
-    const apiPort = (apiServer.address() as AddressInfo).port;
+    const api = runningServer(apiServer);
+    started.push(api);
     const env = localEnvironment(template, dataDir, {
       dynamo: dynamo.endpoint,
       s3: s3.endpoint,
-      dashboard: `http://127.0.0.1:${apiPort}/`,
+      dashboard: `${api.endpoint}/`,
     });
     await createTables(
       dynamo.endpoint,
@@ -188,7 +187,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       { restarted: true },
     );
 
-    const api = serveLocalHttpApi(apiServer, routes, localDashboard());
+    serveLocalHttpApi(apiServer, routes, localDashboard());
 
     return { apiUrl: api.endpoint, env, template, stepFunctions, taskInvocations, settledAtStart, stop: stopAll };
   } catch (error) {

@@ -5,6 +5,11 @@ import type { RunningServer } from './emulators.ts';
 /** The local stand-ins for AWS endpoints listen on loopback only. */
 export async function listenOnLoopback(server: Server, port = 0): Promise<RunningServer> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return runningServer(server);
+}
+
+/** A listening loopback server as the local stack starts and stops it. */
+export function runningServer(server: Server): RunningServer {
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
