@@ -26,6 +26,8 @@ import { WRITER_NODE_OPTIONS } from '../infra/writer-sizing.ts';
  *  3. DynamoDB reads of a seeded batch per report, one at a time (as before issue 8) and in parallel:
  *     requests and sequential round trips per 1,000 learners, counted by a client middleware that
  *     also adds --latency-ms to each request, as a stand-in for the network on AWS.
+ *  2b. The libraries' floor (scripts/bench-library-floor.ts): rows, + csv-stringify, + archiver-zip-encrypted
+ *     over the same course progress rows with none of our CSV code, the fastest these libraries allow.
  *  4. A 10k-learner batch end to end on the local stack: POST → SUCCESS → downloaded file.
  *  Then, each in its own process: the learner statistics reads, the general-stats export (writer at
  *  10k and 100k users, and 10k end to end; scripts/bench-learner-exports.ts) and the course reports.
@@ -271,6 +273,11 @@ async function main() {
     }
   }
   console.log(`\n${table.join('\n')}\n`);
+  // What csv-stringify and archiver-zip-encrypted cost alone: the floor under any writer built on them.
+  if (values.reports.split(',').includes('course-progress')) {
+    const largest = Math.max(...values.sizes.split(',').map(Number));
+    await benchInOwnProcess('bench-library-floor.ts', ['--learners', String(Math.min(largest, 1_000_000))]);
+  }
   if (!values['no-reads']) {
     const reads = await readsBench(Number(values['read-learners']), Number(values['latency-ms']));
     console.log(`\n${reads.join('\n')}\n`);
