@@ -30,6 +30,22 @@ describe('CSV lines (csv-stringify with our cell rules)', () => {
     expect(parse(text)).toEqual(awkward.map((row) => row.map(String)));
   });
 
+  it('quotes a line break wherever it sits in a page, and writes pages without one the same way', () => {
+    const header = ['Id', 'Name', 'Score', 'Note'];
+    const lines = new CsvLines(header, new Set());
+    const page = Array.from({ length: 500 }, (_, i) => [`u-${i}`, `Name ${i}`, i, i % 7 === 0 ? '' : `note, "${i}"`]);
+    const reference = (rows: (string | number)[][]) => stringify(rows, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+    expect(lines.rows(page)).toBe(reference(page));
+    for (const at of [0, 250, 499]) {
+      for (const breakChar of ['\n', '\r']) {
+        const withBreak = page.map((row, i) => (i === at ? [...row.slice(0, 3), `last${breakChar}cell`] : row));
+        const text = lines.rows(withBreak);
+        expect(text).toBe(reference(withBreak));
+        expect(parse(text)).toHaveLength(500);
+      }
+    }
+  });
+
   it('neutralises formulas in every text cell and keeps long numeric ids exact only in id columns', () => {
     const lines = new CsvLines(['Batch Id', 'Name', 'Score'], new Set([0]));
     expect(lines.rows([['0131234567890123456', '0131234567890123456', -5]])).toBe(
