@@ -3,6 +3,7 @@ import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { USERS_LIST } from '#shared/adapters/dynamo-learner-records';
 import { ACTIVE_INDEX, BY_COURSE_INDEX, BY_COURSE_KEY } from '#shared/adapters/dynamo-requests-repository';
 
 export interface StorageProps {
@@ -52,6 +53,15 @@ export class Storage extends Construct {
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: props.removalPolicy,
+      // The users list, one sparse index per sortable column: only users-list rows carry these
+      // keys, and an index holds a row's columns so that a page of the list is one Query.
+      globalSecondaryIndexes: Object.values(USERS_LIST.indexes).map((indexName) => ({
+        indexName,
+        partitionKey: { name: USERS_LIST.partition, type: AttributeType.STRING },
+        sortKey: { name: indexName, type: AttributeType.STRING },
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...USERS_LIST.projected],
+      })),
     });
 
     this.apiKeys = new TableV2(this, 'ApiKeys', {

@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors.ts';
 import {
   type EntityRef,
@@ -20,7 +27,17 @@ import {
   type UserActivity,
 } from '../domain/learner-stats.ts';
 import { type ExportActivity, emptyActivity } from '../domain/org-exports.ts';
-import type { UserRow } from '../domain/users-list.ts';
+import {
+  type OrderedUsersQuery,
+  SORT_SEPARATOR,
+  sortValue,
+  USER_COLUMNS,
+  type UserColumn,
+  type UserRow,
+  type UsersListPosition,
+  type UsersListReader,
+  type UsersTab,
+} from '../domain/users-list.ts';
 import { clients } from './aws-clients.ts';
 import {
   batchGetAll,
@@ -47,7 +64,7 @@ import {
  * | USER#{user}        | REACTED#{id} · LIKED#{id}        | reactions and likes they gave (exports)      |
  * | GROUP#{group}      | #GROUP · MEMBER#{user} · PSESSION#{session} | the group, its members, its sessions |
  * | ORG#{org}          | #ORG                             | owner and platform admins                    |
- * | USERROWS#{org}     | {user}                           | the users-list row (names, time, last activity, direct reports) |
+ * | USERROWS#{org}     | {user}                           | the users-list row (names, time, last activity, direct reports), in the users-list indexes (below) |
  * | AUTHOR#{user}      | COURSE#{course}                  | courses by main author                       |
  * | COURSEACT#{course} | {at}#ATTEMPT|COMMENT|REACTION#{id} | a course's timeline (public statistics)    |
  * | ORGINDEX#{org}     | GROUP#{group} · CFIELD#{name}    | the org's groups and custom field names (exports' columns) |
@@ -65,6 +82,58 @@ export const LEARNER_KEYS = {
   /** An org's groups (`GROUP#{group}`, with its name) and custom field names (`CFIELD#{name}`). */
   orgIndex: (org: string) => `ORGINDEX#${org}`,
 };
+
+/**
+ * The users list of an org, read a page at a time: one sparse index per sortable column. Only
+ * users-list rows carry the key attributes: the partition `usersList` = `USERS#{org}#{tab}` and,
+ * per column, a sort key in the domain's order (shared/domain/users-list.ts):
+ * `1{sort value}\u0001{user}` for a cell with a value, `2{user}` for an empty one. Ascending reads
+ * the `1` keys forward, descending backward, then both read the `2` keys forward (empty cells
+ * last). Each write of a row sets the keys of the columns it writes (DynamoDB keeps the indexes).
+ */
+export const USERS_LIST = {
+  partition: 'usersList',
+  /** Index name and sort key attribute of each column. */
+  indexes: {
+    firstName: 'usersByFirstName',
+    lastName: 'usersByLastName',
+    email: 'usersByEmail',
+    timeSpentSeconds: 'usersByTimeSpent',
+    lastActivityAt: 'usersByLastActivity',
+    directReports: 'usersByDirectReports',
+  } satisfies Record<UserColumn, string>,
+  /** What the indexes hold besides their keys: a row's columns, so a page is one Query. */
+  projected: ['firstName', 'lastName', 'email', 'timeSpentSeconds', 'lastActivityAt', 'directReports', 'deletedAt'],
+} as const;
+const VALUED = '1';
+const EMPTY = '2';
+
+const usersListPartition = (org: string, tab: UsersTab) => `USERS#${org}#${tab}`;
+const usersListSortKey = (position: UsersListPosition) =>
+  position.value === null ? `${EMPTY}${position.userId}` : `${VALUED}${position.value}${SORT_SEPARATOR}${position.userId}`;
+const usersListKey = (row: UserRow, column: UserColumn) =>
+  usersListSortKey({ value: sortValue(row, column), userId: row.userId });
+
+/** A users-list row as stored (in the table or an index). */
+function userRowOf(item: Item): UserRow {
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return {
+    userId: String(item.sk),
+    firstName: text(item.firstName),
+    lastName: text(item.lastName),
+    email: text(item.email),
+    timeSpentSeconds: Number(item.timeSpentSeconds ?? 0),
+    lastActivityAt: text(item.lastActivityAt),
+    directReports: Number(item.directReports ?? 0),
+    deletedAt: text(item.deletedAt),
+  };
+}
+
+/** A row as far as it is known, for the key of one column: the other cells do not matter to it. */
+const rowWith = (userId: string, cells: Partial<UserRow>): UserRow => ({
+  ...userRowOf({ sk: userId }),
+  ...cells,
+});
 
 const ENTITY_KEYS: Record<EntityType, (id: string) => Key> = {
   user: (id) => ({ pk: `USER#${id}`, sk: '#PROFILE' }),
@@ -262,7 +331,7 @@ function orgIndexItems(write: LearnerWrite): Item[] {
   return [...items.values()];
 }
 
-export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository, OrgExportReader {
+export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository, OrgExportReader, UsersListReader {
   constructor(
     private readonly tableName: string,
     private readonly db: DynamoDBDocumentClient = clients.dynamo,
@@ -347,7 +416,13 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
     return { pk: LEARNER_KEYS.userRows(org), sk: userId };
   }
 
-  private async updateRow(org: string, userId: string, set: Record<string, unknown>, remove: string[] = []): Promise<void> {
+  private async updateRow(
+    org: string,
+    userId: string,
+    set: Record<string, unknown>,
+    remove: string[] = [],
+    setIfAbsent: Record<string, unknown> = {},
+  ): Promise<void> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets = Object.entries(set).map(([name, value], i) => {
@@ -355,6 +430,11 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
       values[`:s${i}`] = value;
       return `#s${i} = :s${i}`;
     });
+    for (const [i, [name, value]] of Object.entries(setIfAbsent).entries()) {
+      names[`#d${i}`] = name;
+      values[`:d${i}`] = value;
+      sets.push(`#d${i} = if_not_exists(#d${i}, :d${i})`);
+    }
     const removes = remove.map((name, i) => {
       names[`#r${i}`] = name;
       return `#r${i}`;
@@ -380,7 +460,22 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
       if (user[name] === undefined) remove.push(name);
       else set[name] = user[name];
     }
-    return this.updateRow(user.org, user.userId, set, remove);
+    // The tab is the partition of every users-list index; the names are this write's columns.
+    const row = rowWith(user.userId, {
+      firstName: user.firstName ?? null,
+      lastName: user.lastName ?? null,
+      email: user.email ?? null,
+    });
+    set[USERS_LIST.partition] = usersListPartition(user.org, user.deletedAt === undefined ? 'current' : 'deleted');
+    for (const column of ['firstName', 'lastName', 'email'] as const) set[USERS_LIST.indexes[column]] = usersListKey(row, column);
+    // A new user is in the other indexes too, with no activity and no reports until those writes come.
+    const setIfAbsent = Object.fromEntries(
+      (['timeSpentSeconds', 'lastActivityAt', 'directReports'] as const).map((column) => [
+        USERS_LIST.indexes[column],
+        usersListKey(row, column),
+      ]),
+    );
+    return this.updateRow(user.org, user.userId, set, remove, setIfAbsent);
   }
 
   /** Time spent and last activity, recomputed from all the user's attempts (a resent attempt counts once). */
@@ -397,7 +492,19 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
       time += Number(a.timeSpentSeconds ?? 0);
       if (typeof a.lastActivityAt === 'string' && a.lastActivityAt > last) last = a.lastActivityAt;
     }
-    await this.updateRow(org, userId, { userId, timeSpentSeconds: time, ...(last ? { lastActivityAt: last } : {}) });
+    const row = rowWith(userId, { timeSpentSeconds: time, lastActivityAt: last || null });
+    await this.updateRow(
+      org,
+      userId,
+      {
+        userId,
+        timeSpentSeconds: time,
+        ...(last ? { lastActivityAt: last } : {}),
+        [USERS_LIST.indexes.timeSpentSeconds]: usersListKey(row, 'timeSpentSeconds'),
+        [USERS_LIST.indexes.lastActivityAt]: usersListKey(row, 'lastActivityAt'),
+      },
+      last ? [] : ['lastActivityAt'],
+    );
   }
 
   private async updateRowReports(managerId: string, org: string): Promise<void> {
@@ -407,7 +514,11 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
       reports.set(u, await this.sortKeysAfter(LEARNER_KEYS.user(u), 'REPORT#'));
     });
     const count = directReports(managerId, (m) => reports.get(m) ?? []).length;
-    await this.updateRow(org, managerId, { userId: managerId, directReports: count });
+    await this.updateRow(org, managerId, {
+      userId: managerId,
+      directReports: count,
+      [USERS_LIST.indexes.directReports]: usersListKey(rowWith(managerId, { directReports: count }), 'directReports'),
+    });
   }
 
   /** The part after `prefix` of each sort key in a partition that starts with it. */
@@ -525,17 +636,116 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': LEARNER_KEYS.userRows(org) },
         });
-    const text = (value: unknown) => (typeof value === 'string' ? value : null);
-    return items.map((item) => ({
-      userId: String(item.sk),
-      firstName: text(item.firstName),
-      lastName: text(item.lastName),
-      email: text(item.email),
-      timeSpentSeconds: Number(item.timeSpentSeconds ?? 0),
-      lastActivityAt: text(item.lastActivityAt),
-      directReports: Number(item.directReports ?? 0),
-      deletedAt: text(item.deletedAt),
-    }));
+    return items.map(userRowOf);
+  }
+
+  /**
+   * A page's worth of the org's list from the column's index: the cells with a value (forward or
+   * backward), then the empty cells (forward), starting after `after`. Reads `limit` index
+   * entries, not the org.
+   */
+  async orderedUserRows(org: string, query: OrderedUsersQuery): Promise<UserRow[]> {
+    const rows: UserRow[] = [];
+    const after = query.after;
+    const phases = [
+      { prefix: VALUED, forward: query.order === 'asc' },
+      { prefix: EMPTY, forward: true },
+    ].filter((phase) => !(after?.value === null && phase.prefix === VALUED));
+    const indexName = USERS_LIST.indexes[query.sort];
+    const partition = usersListPartition(org, query.tab);
+    for (const phase of phases) {
+      let start: Record<string, unknown> | undefined =
+        after && (after.value === null) === (phase.prefix === EMPTY)
+          ? {
+              ...this.rowKey(org, after.userId),
+              [USERS_LIST.partition]: partition,
+              [indexName]: usersListSortKey(after),
+            }
+          : undefined;
+      while (rows.length < query.limit) {
+        const out = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: indexName,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: { '#pk': USERS_LIST.partition, '#sk': indexName },
+            ExpressionAttributeValues: { ':pk': partition, ':prefix': phase.prefix },
+            ScanIndexForward: phase.forward,
+            Limit: query.limit - rows.length,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        rows.push(...(out.Items ?? []).map(userRowOf));
+        start = out.LastEvaluatedKey;
+        if (!start) break;
+      }
+      if (rows.length >= query.limit) break;
+    }
+    return rows;
+  }
+
+  /**
+   * Writes the users-list index keys of every row from its stored cells: for rows stored before
+   * the indexes existed (`npm run backfill-users-list`). A row changed meanwhile is left to the
+   * write that changed it (each write sets the keys of what it writes) and read again. Returns
+   * how many rows it rewrote.
+   */
+  async backfillUsersList(): Promise<number> {
+    let rewritten = 0;
+    const pages = paginateScan(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        FilterExpression: 'begins_with(pk, :rows)',
+        ExpressionAttributeValues: { ':rows': LEARNER_KEYS.userRows('') },
+      },
+    );
+    for await (const page of pages) {
+      await inParallel(page.Items ?? [], OWNED_WRITES_AT_ONCE, async (item) => {
+        if (await this.rewriteUsersListKeys(item)) rewritten += 1;
+      });
+    }
+    return rewritten;
+  }
+
+  private async rewriteUsersListKeys(item: Item, tries = 3): Promise<boolean> {
+    const org = String(item.pk).slice(LEARNER_KEYS.userRows('').length);
+    const row = userRowOf(item);
+    const names: Record<string, string> = { '#pk': 'pk', [`#${USERS_LIST.partition}`]: USERS_LIST.partition };
+    const values: Record<string, unknown> = {
+      [`:${USERS_LIST.partition}`]: usersListPartition(org, row.deletedAt === null ? 'current' : 'deleted'),
+    };
+    const sets = [`#${USERS_LIST.partition} = :${USERS_LIST.partition}`];
+    for (const column of USER_COLUMNS) {
+      const attribute = USERS_LIST.indexes[column];
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = usersListKey(row, column);
+      sets.push(`#${attribute} = :${attribute}`);
+    }
+    // Only if the cells the keys come from are still the ones read.
+    const unchanged = ['deletedAt', ...USER_COLUMNS].map((name) => {
+      names[`#c_${name}`] = name;
+      if (item[name] === undefined) return `attribute_not_exists(#c_${name})`;
+      values[`:c_${name}`] = item[name];
+      return `#c_${name} = :c_${name}`;
+    });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.rowKey(org, row.userId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: ['attribute_exists(#pk)', ...unchanged].join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException) || tries <= 1) throw error;
+      const again = await this.db.send(new GetCommand({ TableName: this.tableName, Key: this.rowKey(org, row.userId) }));
+      return again.Item ? this.rewriteUsersListKeys(again.Item, tries - 1) : false;
+    }
   }
 
   async authoredCourses(userId: string) {

@@ -1,10 +1,18 @@
 import { ValidationError } from './errors.ts';
+import { Id } from './records.ts';
 
 /**
  * The users list: one row per user with the columns the dashboard sorts by, and keyset
  * pagination. A cursor names the last row shown (its sort value and user id) and the sort it was
- * made for, so the next page starts strictly after that row in the same total order (ties broken
- * by user id): no row is shown twice or skipped, even if rows are added between two pages.
+ * made for, so the next page starts strictly after that row in the same total order: no row is
+ * shown twice or skipped, even if rows are added between two pages.
+ *
+ * The order is the one a DynamoDB index keyed on `{sort value}{SEPARATOR}{user id}` gives (see
+ * docs/records.md), so the owner's list is read a page at a time from an index and a coach's list,
+ * sorted here in memory, comes out in exactly the same order:
+ * - cells with a value by their sort value (`sortValue`), ties by user id; descending is that order
+ *   reversed (ties by user id descending);
+ * - empty cells last in both directions, by user id ascending.
  */
 export interface UserRow {
   userId: string;
@@ -30,18 +38,21 @@ export interface UsersPageQuery {
   cursor?: string | undefined;
 }
 
-interface Cursor {
-  tab: UsersTab;
-  sort: UserColumn;
-  order: SortOrder;
-  value: string | number | null;
+/** Where a page starts: strictly after the row with this sort value (null: an empty cell) and user id. */
+export interface UsersListPosition {
+  value: string | null;
   userId: string;
 }
 
+interface Cursor extends UsersListPosition {
+  tab: UsersTab;
+  sort: UserColumn;
+  order: SortOrder;
+}
+
 /**
- * Text sorts case- and accent-insensitively: each cell is folded once per request (decomposed,
- * marks dropped, lower case) and compared by code unit, ~10× faster over 10,000 rows than a
- * collator compare per comparison.
+ * Text sorts case- and accent-insensitively: each cell is folded once (decomposed, marks dropped,
+ * lower case) and compared by code point, ~10× faster over 10,000 rows than a collator compare.
  */
 export const foldText = (text: string): string =>
   text
@@ -49,24 +60,68 @@ export const foldText = (text: string): string =>
     .replace(/\p{M}+/gu, '')
     .toLowerCase();
 
-function compareValues(a: string | number, b: string | number): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Joins a sort value to the user id in an index key: below every character a sort value holds. */
+export const SORT_SEPARATOR = '\u0001';
+/**
+ * A sort value is at most this many UTF-8 bytes, so `{prefix}{value}{separator}{id}` fits an index
+ * sort key (1,024 bytes; ids are at most 128). Longer texts sort by their first 800 bytes, ties by id.
+ */
+export const MAX_SORT_VALUE_BYTES = 800;
+/** Numbers are written with this many digits (every safe integer fits), so they sort as text. */
+const NUMBER_DIGITS = 16;
+
+/** Folded, control characters read as spaces (so none sorts below the separator), cut to the byte limit. */
+export function sortText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced.
+  const folded = foldText(text).replace(/[\u0000-\u001f]/g, ' ');
+  if (Buffer.byteLength(folded) <= MAX_SORT_VALUE_BYTES) return folded;
+  let bytes = 0;
+  let end = 0;
+  for (const char of folded) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > MAX_SORT_VALUE_BYTES) break;
+    end += char.length;
+  }
+  return folded.slice(0, end);
 }
 
-/**
- * The total order of a sort: by the column (empty cells last in both directions), then by user id
- * ascending, so equal values still have one fixed order.
- */
+/** What sortText can give: a cursor's value must be one, so that it is a valid index key. */
+const isSortValue = (value: string) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a sort value holds none.
+  Buffer.byteLength(value) <= MAX_SORT_VALUE_BYTES && !/[\u0000-\u001f]/.test(value);
+
+export const sortNumber = (value: number): string => String(Math.max(0, Math.trunc(value))).padStart(NUMBER_DIGITS, '0');
+
+/** The value a row sorts by in a column, or null for an empty cell. */
+export function sortValue(row: UserRow, column: UserColumn): string | null {
+  const value = row[column];
+  if (value === null) return null;
+  return typeof value === 'number' ? sortNumber(value) : sortText(value);
+}
+
+/** UTF-16 code units remapped so that comparing them compares code points (DynamoDB compares UTF-8 bytes). */
+const codePointRank = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);
+
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** The total order of a sort (see the top of this file). */
 export function compareRows(order: SortOrder) {
-  return (a: Pick<UserRow, 'userId'> & { value: string | number | null }, b: typeof a): number => {
+  return (a: UsersListPosition, b: UsersListPosition): number => {
+    const byId = a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0;
     if (a.value === null || b.value === null) {
       if (a.value !== b.value) return a.value === null ? 1 : -1;
-    } else {
-      const byValue = compareValues(a.value, b.value);
-      if (byValue !== 0) return order === 'asc' ? byValue : -byValue;
+      return byId;
     }
-    return a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0;
+    const ascending = compareCodePoints(a.value, b.value) || byId;
+    return order === 'asc' ? ascending : -ascending;
   };
 }
 
@@ -84,32 +139,63 @@ export function decodeCursor(text: string, query: Omit<UsersPageQuery, 'cursor' 
   }
   if (!Array.isArray(parts) || parts.length !== 5) throw refuse();
   const [tab, sort, order, value, userId] = parts as unknown[];
-  if (typeof userId !== 'string' || !(value === null || typeof value === 'string' || typeof value === 'number')) throw refuse();
+  if (!Id.safeParse(userId).success) throw refuse();
+  // A number is a cursor given before numbers were written as text: it still says where to start.
+  const position = typeof value === 'number' ? sortNumber(value) : value;
+  if (!(position === null || (typeof position === 'string' && isSortValue(position)))) throw refuse();
   if (tab !== query.tab || sort !== query.sort || order !== query.order) {
     throw new ValidationError('The cursor belongs to another tab or sort; start again without it', [
       { path: 'cursor', message: 'does not match tab, sort and order' },
     ]);
   }
-  return { tab: query.tab, sort: query.sort, order: query.order, value, userId };
+  return { tab: query.tab, sort: query.sort, order: query.order, value: position, userId: userId as string };
 }
 
-/** One page of the rows in the query's tab and order, and the cursor of the next page if any. */
+/**
+ * A page from rows already in the query's order that start after its cursor: `rows` holds up to
+ * `limit + 1` of them, the one past the page only telling that there is a next page.
+ */
+export function pageFrom(rows: readonly UserRow[], query: UsersPageQuery): { users: UserRow[]; nextCursor: string | null } {
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    last && rows.length > query.limit
+      ? encodeCursor({
+          tab: query.tab,
+          sort: query.sort,
+          order: query.order,
+          value: sortValue(last, query.sort),
+          userId: last.userId,
+        })
+      : null;
+  return { users: page, nextCursor };
+}
+
+/** One page of the rows in the query's tab and order, sorted here (for lists small enough to read whole). */
 export function pageOfUsers(rows: readonly UserRow[], query: UsersPageQuery): { users: UserRow[]; nextCursor: string | null } {
   const compare = compareRows(query.order);
   const inTab = rows
     .filter((row) => (query.tab === 'deleted') === (row.deletedAt !== null))
-    .map((row) => {
-      const value = row[query.sort];
-      return { row, userId: row.userId, value: typeof value === 'string' ? foldText(value) : value };
-    });
+    .map((row) => ({ row, userId: row.userId, value: sortValue(row, query.sort) }));
   const after = query.cursor ? decodeCursor(query.cursor, query) : undefined;
   const candidates = after ? inTab.filter((entry) => compare(entry, after) > 0) : inTab;
   candidates.sort(compare);
-  const page = candidates.slice(0, query.limit);
-  const last = page.at(-1);
-  const nextCursor =
-    last && candidates.length > query.limit
-      ? encodeCursor({ tab: query.tab, sort: query.sort, order: query.order, value: last.value, userId: last.userId })
-      : null;
-  return { users: page.map((entry) => entry.row), nextCursor };
+  return pageFrom(
+    candidates.slice(0, query.limit + 1).map((entry) => entry.row),
+    query,
+  );
+}
+
+export interface OrderedUsersQuery {
+  tab: UsersTab;
+  sort: UserColumn;
+  order: SortOrder;
+  limit: number;
+  after?: UsersListPosition | undefined;
+}
+
+/** The whole org's list read in order, a page's worth at a time (an index, not the whole org sorted). */
+export interface UsersListReader {
+  /** Up to `limit` rows of the org's tab in the query's order, strictly after `after` when given. */
+  orderedUserRows(org: string, query: OrderedUsersQuery): Promise<UserRow[]>;
 }

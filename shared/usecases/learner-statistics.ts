@@ -18,7 +18,7 @@ import {
 import type { Clock } from '../domain/ports.ts';
 import { Id } from '../domain/records.ts';
 import type { Actor } from '../domain/report-types.ts';
-import { pageOfUsers, USER_COLUMNS, type UserRow } from '../domain/users-list.ts';
+import { decodeCursor, pageFrom, pageOfUsers, USER_COLUMNS, type UsersListReader } from '../domain/users-list.ts';
 
 /**
  * The learner statistics reads: the users list, a user's statistics page and their public
@@ -26,7 +26,7 @@ import { pageOfUsers, USER_COLUMNS, type UserRow } from '../domain/users-list.ts
  * group roles), never from a token claim: the token only says who the caller is and their org.
  */
 export interface LearnerStatisticsDeps {
-  learners: LearnerRecordsRepository;
+  learners: LearnerRecordsRepository & UsersListReader;
   clock: Clock;
 }
 
@@ -43,22 +43,28 @@ export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
 
 export const UserIdParam = Id;
 
-/** The users the caller may list: everyone for the owner and platform admins, else members of the groups they oversee. */
-async function visibleRows(actor: Actor, deps: LearnerStatisticsDeps): Promise<UserRow[]> {
+/**
+ * The users the caller may list, a page at a time. The owner and platform admins see everyone:
+ * the page is read in order from the org's users-list index (one page's worth of entries, however
+ * big the org). Coaches and group administrators see the members of the groups they oversee:
+ * those rows are read by key and sorted here, in the same order, as a coach's groups are small
+ * next to the org and an index read of the whole org would mostly be thrown away.
+ */
+export async function listUsers(query: ListUsersQuery, actor: Actor, deps: LearnerStatisticsDeps) {
+  // A bad cursor is refused before anything is read.
+  const after = query.cursor ? decodeCursor(query.cursor, query) : undefined;
   const [organisation, memberships] = await Promise.all([
     deps.learners.getOrganisation(actor.org),
     deps.learners.getMemberships(actor.userId),
   ]);
-  if (seesEveryone(actor.userId, organisation)) return deps.learners.userRows(actor.org);
+  if (seesEveryone(actor.userId, organisation)) {
+    const rows = await deps.learners.orderedUserRows(actor.org, { ...query, limit: query.limit + 1, after });
+    return pageFrom(rows, query);
+  }
   // A membership counts only in its own org, whatever org the token names.
   const groups = overseenGroups(memberships.filter((m) => m.org === actor.org));
-  if (groups.length === 0) return [];
-  const members = await deps.learners.groupMembers(groups);
-  return deps.learners.userRows(actor.org, members);
-}
-
-export async function listUsers(query: ListUsersQuery, actor: Actor, deps: LearnerStatisticsDeps) {
-  return pageOfUsers(await visibleRows(actor, deps), query);
+  const members = groups.length > 0 ? await deps.learners.groupMembers(groups) : [];
+  return pageOfUsers(members.length > 0 ? await deps.learners.userRows(actor.org, members) : [], query);
 }
 
 /** The user, if they are in the caller's org; a user of another org is not found, as if absent. */

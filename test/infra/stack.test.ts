@@ -62,14 +62,44 @@ describe('infra: storage', () => {
         Match.objectLike({ IndexName: 'active', Projection: { ProjectionType: 'KEYS_ONLY' } }),
       ],
     });
-    // LearningRecords is read by its keys alone: no index to pay for on every write.
+    // LearningRecords has only the users list's sparse indexes, one per sortable column, keyed by
+    // org and tab and holding the row's columns (a page is one Query).
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: Match.absent(),
+      GlobalSecondaryIndexes: [
+        'usersByFirstName',
+        'usersByLastName',
+        'usersByEmail',
+        'usersByTimeSpent',
+        'usersByLastActivity',
+        'usersByDirectReports',
+      ].map((name) =>
+        Match.objectLike({
+          IndexName: name,
+          KeySchema: [
+            { AttributeName: 'usersList', KeyType: 'HASH' },
+            { AttributeName: name, KeyType: 'RANGE' },
+          ],
+          Projection: Match.objectLike({ ProjectionType: 'INCLUDE' }),
+        }),
+      ),
     });
+  });
+
+  it("lets the users list's reader query the records table's indexes", () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const readsIndexes = Object.values(policies).some((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).some(
+        (s) =>
+          [s.Action].flat().includes('dynamodb:Query') &&
+          JSON.stringify(s.Resource).includes('LearningRecords') &&
+          JSON.stringify(s.Resource).includes('/index/*'),
+      ),
+    );
+    expect(readsIndexes).toBe(true);
   });
 
   it('keeps reports in a private, encrypted, TLS-only bucket that expires them', () => {
