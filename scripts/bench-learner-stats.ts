@@ -1,6 +1,7 @@
 import '../infra/local/quiet-defaults.ts';
 
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { issueLocalToken } from '../infra/local/dev-auth.ts';
 import { ingestThroughUseCase } from '../infra/local/learner-demo-data.ts';
 import { startLocalStack } from '../infra/local/local-stack.ts';
@@ -11,8 +12,11 @@ import { startLocalStack } from '../infra/local/local-stack.ts';
  *  - GET /v1/users/{userId}/statistics for a user with 200 course attempts and 2,000 answers;
  *  - GET /v1/users for an org of 10,000 users: the owner (every row), page after page, and a coach
  *    of a 200-member group.
- * Each read runs RUNS times after WARMUP runs; p50 and p95 in milliseconds. Records are seeded
- * through the ingestion use case, one call of 1000 after another, at the pace dynalite takes.
+ * Each read runs RUNS times after WARMUP runs; p50 and p95 in milliseconds, and the median CPU time
+ * of this process per call (it runs the handlers and the HTTP client; dynalite runs apart), a
+ * figure a shared machine's load disturbs less than wall time. Records are seeded through the
+ * ingestion use case, one call of 1000 after another, at the pace dynalite takes.
+ * Options when run alone: `--users N --attempts N --answers N --runs N`.
  */
 const ORG = 'org-bench';
 const OWNER = 'bench-owner';
@@ -25,6 +29,7 @@ export interface LearnerStatsBenchOptions {
   users?: number;
   attempts?: number;
   answers?: number;
+  runs?: number;
 }
 
 function benchRecords({ users = 10_000, attempts = 200, answers = 2_000 }: LearnerStatsBenchOptions) {
@@ -114,24 +119,45 @@ function benchRecords({ users = 10_000, attempts = 200, answers = 2_000 }: Learn
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
-async function timed(fetchOnce: () => Promise<Response>): Promise<{ p50: number; p95: number; bytes: number }> {
+interface Figures {
+  p50: number;
+  p95: number;
+  /** Median CPU ms of this process per call. */
+  cpu: number;
+  bytes: number;
+}
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
+async function timed(fetchOnce: () => Promise<Response>, runs: number): Promise<Figures> {
   const times: number[] = [];
+  const cpu: number[] = [];
   let bytes = 0;
-  for (let run = 0; run < WARMUP + RUNS; run += 1) {
+  for (let run = 0; run < WARMUP + runs; run += 1) {
     const started = performance.now();
+    const cpuStart = process.cpuUsage();
     const response = await fetchOnce();
     const text = await response.text();
     const elapsed = performance.now() - started;
+    const cpuUsed = cpuMs(cpuStart);
     if (response.status !== 200) throw new Error(`answered ${response.status}: ${text.slice(0, 200)}`);
     bytes = text.length;
-    if (run >= WARMUP) times.push(elapsed);
+    if (run >= WARMUP) {
+      times.push(elapsed);
+      cpu.push(cpuUsed);
+    }
   }
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95), bytes };
+  cpu.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95), cpu: percentile(cpu, 50), bytes };
 }
 
 export async function benchLearnerStats(options: LearnerStatsBenchOptions = {}): Promise<void> {
   const users = options.users ?? 10_000;
+  const runs = options.runs ?? RUNS;
   const stack = await startLocalStack();
   try {
     const records = benchRecords(options);
@@ -143,18 +169,24 @@ export async function benchLearnerStats(options: LearnerStatsBenchOptions = {}):
       return () => fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
     };
 
-    const lines = ['| read | p50 ms | p95 ms | response KB |', '| --- | ---: | ---: | ---: |'];
-    const report = (name: string, figures: { p50: number; p95: number; bytes: number }) => {
-      lines.push(`| ${name} | ${figures.p50.toFixed(0)} | ${figures.p95.toFixed(0)} | ${(figures.bytes / 1024).toFixed(1)} |`);
+    const lines = ['| read | p50 ms | p95 ms | CPU ms per call (p50) | response KB |', '| --- | ---: | ---: | ---: | ---: |'];
+    const report = (name: string, figures: Figures) => {
+      lines.push(
+        `| ${name} | ${figures.p50.toFixed(0)} | ${figures.p95.toFixed(0)} | ${figures.cpu.toFixed(0)} | ${figures.bytes ? (figures.bytes / 1024).toFixed(1) : ''} |`,
+      );
       console.log(lines.at(-1));
     };
     report(
       `statistics of a user with ${options.attempts ?? 200} attempts, ${options.answers ?? 2_000} answers`,
-      await timed(await call(OWNER, `/v1/users/${HEAVY}/statistics`)),
+      await timed(await call(OWNER, `/v1/users/${HEAVY}/statistics`), runs),
     );
     report(
       `users list, owner, ${users.toLocaleString('en')} users, first page (50, by last name)`,
-      await timed(await call(OWNER, '/v1/users')),
+      await timed(await call(OWNER, '/v1/users'), runs),
+    );
+    report(
+      `users list, owner, ${users.toLocaleString('en')} users, first page (50, by e-mail, descending)`,
+      await timed(await call(OWNER, '/v1/users?sort=email&order=desc'), runs),
     );
 
     // Page after page through the whole list, sorted by time spent: each page is its own request.
@@ -162,24 +194,29 @@ export async function benchLearnerStats(options: LearnerStatsBenchOptions = {}):
     let cursor: string | null = null;
     let pages = 0;
     const pageTimes: number[] = [];
+    const pageCpu: number[] = [];
     do {
       const started = performance.now();
+      const cpuStart = process.cpuUsage();
       const response = await fetch(
         `${stack.apiUrl}/v1/users?sort=timeSpentSeconds&order=desc&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
         { headers: { authorization: `Bearer ${walkToken}` } },
       );
       const body = (await response.json()) as { nextCursor: string | null };
       pageTimes.push(performance.now() - started);
+      pageCpu.push(cpuMs(cpuStart));
       cursor = body.nextCursor;
       pages += 1;
     } while (cursor);
     pageTimes.sort((a, b) => a - b);
+    pageCpu.sort((a, b) => a - b);
     report(`users list, owner, every page of 200 by time spent (${pages} pages)`, {
       p50: percentile(pageTimes, 50),
       p95: percentile(pageTimes, 95),
+      cpu: percentile(pageCpu, 50),
       bytes: 0,
     });
-    report('users list, coach of a 200-member group, first page', await timed(await call(COACH, '/v1/users')));
+    report('users list, coach of a 200-member group, first page', await timed(await call(COACH, '/v1/users'), runs));
     console.log(
       `\nLearner statistics on the local stack (${records.length.toLocaleString('en')} records seeded through the ingestion path in ${seedSeconds.toFixed(0)} s, not counted):\n${lines.join('\n')}\n`,
     );
@@ -188,4 +225,20 @@ export async function benchLearnerStats(options: LearnerStatsBenchOptions = {}):
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchLearnerStats();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({
+    options: {
+      users: { type: 'string' },
+      attempts: { type: 'string' },
+      answers: { type: 'string' },
+      runs: { type: 'string' },
+    },
+  });
+  const number = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+  await benchLearnerStats({
+    users: number(values.users),
+    attempts: number(values.attempts),
+    answers: number(values.answers),
+    runs: number(values.runs),
+  });
+}

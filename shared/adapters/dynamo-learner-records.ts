@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -29,6 +29,7 @@ import {
 import { type ExportActivity, emptyActivity } from '../domain/org-exports.ts';
 import {
   type OrderedUsersQuery,
+  rowsInOrder,
   SORT_SEPARATOR,
   sortValue,
   USER_COLUMNS,
@@ -93,10 +94,10 @@ export const LEARNER_KEYS = {
  */
 export const USERS_LIST = {
   partition: 'usersList',
-  /** Index name and sort key attribute of each column. */
+  /** Index name and sort key attribute of each column, the default sort's first (stacks add them in this order). */
   indexes: {
-    firstName: 'usersByFirstName',
     lastName: 'usersByLastName',
+    firstName: 'usersByFirstName',
     email: 'usersByEmail',
     timeSpentSeconds: 'usersByTimeSpent',
     lastActivityAt: 'usersByLastActivity',
@@ -134,6 +135,12 @@ const rowWith = (userId: string, cells: Partial<UserRow>): UserRow => ({
   ...userRowOf({ sk: userId }),
   ...cells,
 });
+
+/** DynamoDB's answer to a Query of an index the table does not have yet, or is still filling. */
+const isMissingIndex = (error: unknown) =>
+  error instanceof DynamoDBServiceException &&
+  error.name === 'ValidationException' &&
+  /specified index|backfilling/i.test(error.message);
 
 const ENTITY_KEYS: Record<EntityType, (id: string) => Key> = {
   user: (id) => ({ pk: `USER#${id}`, sk: '#PROFILE' }),
@@ -645,6 +652,17 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
    * entries, not the org.
    */
   async orderedUserRows(org: string, query: OrderedUsersQuery): Promise<UserRow[]> {
+    try {
+      return await this.orderedUserRowsFromIndex(org, query);
+    } catch (error) {
+      // While a stack is updated one index per deploy (CloudFormation creates one at a time), a
+      // sort whose index is not there or still filling reads the whole org and sorts it, as before.
+      if (!isMissingIndex(error)) throw error;
+      return rowsInOrder(await this.userRows(org), query);
+    }
+  }
+
+  private async orderedUserRowsFromIndex(org: string, query: OrderedUsersQuery): Promise<UserRow[]> {
     const rows: UserRow[] = [];
     const after = query.after;
     const phases = [

@@ -171,19 +171,22 @@ export function pageFrom(rows: readonly UserRow[], query: UsersPageQuery): { use
   return { users: page, nextCursor };
 }
 
+/** Up to `limit` of the rows in the query's tab and order, after its position: sorted here, for lists read whole. */
+export function rowsInOrder(rows: readonly UserRow[], query: OrderedUsersQuery): UserRow[] {
+  const compare = compareRows(query.order);
+  const after = query.after;
+  const candidates = rows
+    .filter((row) => (query.tab === 'deleted') === (row.deletedAt !== null))
+    .map((row) => ({ row, userId: row.userId, value: sortValue(row, query.sort) }))
+    .filter((entry) => !after || compare(entry, after) > 0);
+  candidates.sort(compare);
+  return candidates.slice(0, query.limit).map((entry) => entry.row);
+}
+
 /** One page of the rows in the query's tab and order, sorted here (for lists small enough to read whole). */
 export function pageOfUsers(rows: readonly UserRow[], query: UsersPageQuery): { users: UserRow[]; nextCursor: string | null } {
-  const compare = compareRows(query.order);
-  const inTab = rows
-    .filter((row) => (query.tab === 'deleted') === (row.deletedAt !== null))
-    .map((row) => ({ row, userId: row.userId, value: sortValue(row, query.sort) }));
   const after = query.cursor ? decodeCursor(query.cursor, query) : undefined;
-  const candidates = after ? inTab.filter((entry) => compare(entry, after) > 0) : inTab;
-  candidates.sort(compare);
-  return pageFrom(
-    candidates.slice(0, query.limit + 1).map((entry) => entry.row),
-    query,
-  );
+  return pageFrom(rowsInOrder(rows, { ...query, limit: query.limit + 1, after }), query);
 }
 
 export interface OrderedUsersQuery {

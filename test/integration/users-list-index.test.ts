@@ -1,3 +1,4 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLearnerRecordsRepository } from '#shared/adapters/dynamo-learner-records';
@@ -223,5 +224,44 @@ describe('integration: users list read from its indexes', () => {
       const expected = pageOfUsers(await allStored(), { tab: 'current', sort, order: 'desc', limit: 1000 }).users;
       expect(ids(await walk(OWNER, { tab: 'current', sort, order: 'desc' }, 50))).toEqual(ids(expected));
     }
+  });
+
+  it('reads the whole org and sorts it while a sort has no index yet (a stack updated one index per deploy)', async () => {
+    const table = `records-without-indexes-${Date.now()}`;
+    await emulators.db.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+      }),
+    );
+    const bare = new DynamoLearnerRecordsRepository(table, emulators.db);
+    await ingestRecords(
+      [
+        ...[...people.slice(0, 5), { userId: OWNER }].map(user),
+        { kind: 'organisation', org: ORG, name: 'UL', ownerId: OWNER, platformAdminIds: [] },
+      ],
+      { records: new DynamoRecordsRepository(table, emulators.db), learners: bare },
+    );
+    const page = await listUsers(
+      { tab: 'current', sort: 'email', order: 'desc', limit: 3 },
+      { userId: OWNER, org: ORG },
+      { learners: bare, clock },
+    );
+    expect(ids(page.users)).toEqual(['u04', 'u05', 'u01']); // z@, bob@, ana@ ('@' sorts after '2')
+    const next = await listUsers(
+      { tab: 'current', sort: 'email', order: 'desc', limit: 3, cursor: page.nextCursor ?? undefined },
+      { userId: OWNER, org: ORG },
+      { learners: bare, clock },
+    );
+    expect(ids(next.users)).toEqual(['u02', OWNER, 'u03']); // ana2@, then no address, by id
+    expect(next.nextCursor).toBeNull();
   });
 });
