@@ -1,10 +1,13 @@
-import { DynamoLearnerRecordsRepository } from '#shared/adapters/dynamo-learner-records';
+import { SnapshotLearnerRecords } from '#shared/adapters/dynamo-export-snapshots';
 import { requireEnv } from '#shared/config';
 import type { LearnerStatisticsDeps } from '#shared/usecases/learner-statistics';
 import { clock } from '../commons/adapters-from-env.ts';
 
-/** The learner statistics reads need the records table and a clock, nothing else. */
-export const learnersFromEnv = () => new DynamoLearnerRecordsRepository(requireEnv('RECORDS_TABLE'));
+/**
+ * The learner records of the records table, with the export snapshots that ingestion refreshes and
+ * the org exports read. The learner statistics reads need it and a clock, nothing else.
+ */
+export const learnersFromEnv = () => new SnapshotLearnerRecords(requireEnv('RECORDS_TABLE'));
 
 export function learnerStatisticsDepsFromEnv(): LearnerStatisticsDeps {
   return { learners: learnersFromEnv(), clock };

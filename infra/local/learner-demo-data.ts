@@ -1,4 +1,4 @@
-import { DynamoLearnerRecordsRepository } from '#shared/adapters/dynamo-learner-records';
+import { SnapshotLearnerRecords } from '#shared/adapters/dynamo-export-snapshots';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
 import { ingestRecords, MAX_RECORDS_PER_CALL, ReferenceCache } from '#shared/usecases/ingest-records';
 
@@ -285,7 +285,7 @@ export function learnerDemoRecords(now: Date): Record<string, unknown>[] {
 export async function ingestThroughUseCase(tableName: string, records: readonly unknown[]): Promise<void> {
   const deps = {
     records: new DynamoRecordsRepository(tableName),
-    learners: new DynamoLearnerRecordsRepository(tableName),
+    learners: new SnapshotLearnerRecords(tableName),
   };
   const cache = new ReferenceCache();
   for (let i = 0; i < records.length; i += MAX_RECORDS_PER_CALL) {

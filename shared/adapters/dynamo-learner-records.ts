@@ -188,7 +188,7 @@ function entityOf(item: Item): StoredEntity | undefined {
 }
 
 /** The items one learner record becomes; owned entities come back apart (they need a condition). */
-function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { owned?: Item; plain: Item[] } {
+export function itemsOf(record: LearnerRecord, entities: LearnerWrite['entities']): { owned?: Item; plain: Item[] } {
   const user = LEARNER_KEYS.user;
   switch (record.kind) {
     case 'organisation':

@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../domain/errors.ts';
+import type { LearnerIngestionRepository } from '../domain/export-snapshots.ts';
 import {
   type EntityRef,
   type EntityType,
@@ -233,12 +234,14 @@ function idField(type: EntityType): string {
 /**
  * The ingestion use case's learner step: checks the learner records of a call (with the users and
  * courses beside them) and hands back the write to run once every check of the call has passed.
+ * The write stores the records, then refreshes the export snapshot of every user whose records it
+ * changed (after: the refresh reads what was written).
  */
 export async function checkLearnerStep(
   learnerRecords: Positioned<LearnerRecord>[],
   others: readonly LearningRecord[],
   positions: readonly number[],
-  learners: LearnerRecordsRepository | undefined,
+  learners: LearnerIngestionRepository | undefined,
   org: string | undefined,
 ): Promise<{ issues: FieldIssue[]; write: () => Promise<void> }> {
   const users: Positioned<LearnerUserRecord>[] = [];
@@ -256,12 +259,15 @@ export async function checkLearnerStep(
   const { issues, entities } = await checkLearnerRecords(learnerRecords, { users, courses }, { learners }, { org });
   return {
     issues,
-    write: () =>
-      learners.putLearnerRecords({
+    write: async () => {
+      const write = {
         records: learnerRecords.map((l) => l.record),
         users: users.map((u) => u.record),
         courses: courses.map((c) => c.record),
         entities,
-      }),
+      };
+      await learners.putLearnerRecords(write);
+      await learners.refreshExportSnapshots(write);
+    },
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { courseExercises } from '../course-reports/exercises.ts';
 import { outlineCourse } from '../domain/course-structure.ts';
 import { type FieldIssue, ValidationError } from '../domain/errors.ts';
-import type { LearnerRecordsRepository } from '../domain/learner-ports.ts';
+import type { LearnerIngestionRepository } from '../domain/export-snapshots.ts';
 import { isLearnerRecord, type LearnerRecord, parseIngestibleRecord } from '../domain/learner-records.ts';
 import { MAX_RECORD_BYTES, MAX_RECORD_NESTING, nestingDepth, storedSize } from '../domain/limits.ts';
 import type { RecordsRepository } from '../domain/ports.ts';
@@ -51,7 +51,7 @@ export class ReferenceCache {
  */
 export async function ingestRecords(
   raw: unknown[],
-  deps: { records: RecordsRepository; learners?: LearnerRecordsRepository | undefined },
+  deps: { records: RecordsRepository; learners?: LearnerIngestionRepository | undefined },
   options: { org?: string; cache?: ReferenceCache; positionOffset?: number } = {},
 ): Promise<IngestResult> {
   if (raw.length > MAX_RECORDS_PER_CALL) {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLearnerRecordsRepository } from '#shared/adapters/dynamo-learner-records';
+import { SnapshotLearnerRecords } from '#shared/adapters/dynamo-export-snapshots';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
 import { ValidationError } from '#shared/domain/errors';
 import { ingestRecords } from '#shared/usecases/ingest-records';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 
 let emulators: Emulators;
-let deps: { records: DynamoRecordsRepository; learners: DynamoLearnerRecordsRepository };
+let deps: { records: DynamoRecordsRepository; learners: SnapshotLearnerRecords };
 
 const user = (userId: string, org = 'org-1') => ({ kind: 'user', org, userId, name: userId, lastName: userId.toUpperCase() });
 const course = {
@@ -34,7 +34,7 @@ beforeAll(async () => {
   emulators = await startEmulators();
   deps = {
     records: new DynamoRecordsRepository(emulators.tables.records, emulators.db),
-    learners: new DynamoLearnerRecordsRepository(emulators.tables.records, emulators.db),
+    learners: new SnapshotLearnerRecords(emulators.tables.records, emulators.db),
   };
   await ingestRecords([user('u1'), user('u2'), user('u3'), user('m1'), user('m2'), course], deps);
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLearnerRecordsRepository } from '#shared/adapters/dynamo-learner-records';
+import { SnapshotLearnerRecords } from '#shared/adapters/dynamo-export-snapshots';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
 import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repository';
 import { LocalKeyPasswordSealer } from '#shared/adapters/password-sealers';
@@ -15,7 +15,7 @@ import { download, openZip } from '../support/local-service.ts';
 
 let emulators: Emulators;
 let records: DynamoRecordsRepository;
-let learners: DynamoLearnerRecordsRepository;
+let learners: SnapshotLearnerRecords;
 let requests: DynamoRequestsRepository;
 let store: S3ReportStore;
 const sealer = new LocalKeyPasswordSealer('33'.repeat(32));
@@ -24,7 +24,7 @@ const clock: Clock = { now: () => new Date('2026-07-01T00:00:00Z') };
 beforeAll(async () => {
   emulators = await startEmulators();
   records = new DynamoRecordsRepository(emulators.tables.records, emulators.db);
-  learners = new DynamoLearnerRecordsRepository(emulators.tables.records, emulators.db);
+  learners = new SnapshotLearnerRecords(emulators.tables.records, emulators.db);
   requests = new DynamoRequestsRepository(emulators.tables.requests, emulators.db);
   store = new S3ReportStore(emulators.bucket, emulators.s3);
   await ingestRecords(learnerDemoRecords(clock.now()), { records, learners });

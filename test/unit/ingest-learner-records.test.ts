@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#shared/domain/errors';
-import { entityKey, type LearnerRecordsRepository, type LearnerWrite, type StoredEntity } from '#shared/domain/learner-ports';
+import type { LearnerIngestionRepository } from '#shared/domain/export-snapshots';
+import { entityKey, type LearnerWrite, type StoredEntity } from '#shared/domain/learner-ports';
 import type { RecordsRepository } from '#shared/domain/ports';
 import type { LearningRecord, UserRecord } from '#shared/domain/records';
 import { ingestRecords } from '#shared/usecases/ingest-records';
@@ -24,7 +25,7 @@ function memory(stored: StoredEntity[] = [], users: UserRecord[] = []) {
   const notUsed = () => {
     throw new Error('not used');
   };
-  const learners: LearnerRecordsRepository = {
+  const learners: LearnerIngestionRepository = {
     getEntities: async (refs) =>
       new Map(
         stored.filter((e) => refs.some((r) => r.type === e.type && r.id === e.id)).map((e) => [entityKey(e.type, e.id), e]),
@@ -32,6 +33,7 @@ function memory(stored: StoredEntity[] = [], users: UserRecord[] = []) {
     putLearnerRecords: async (write) => {
       writes.push(write);
     },
+    refreshExportSnapshots: async () => undefined,
     getOrganisation: notUsed,
     getUserActivity: notUsed,
     getMemberships: notUsed,

@@ -1,0 +1,214 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ExportSnapshotRefresher } from '../domain/export-snapshots.ts';
+import type { LearnerWrite } from '../domain/learner-ports.ts';
+import type { LearnerUserRecord } from '../domain/learner-records.ts';
+import { type ExportActivity, emptyActivity } from '../domain/org-exports.ts';
+import { clients } from './aws-clients.ts';
+import {
+  batchGetAll,
+  type Item,
+  inParallel,
+  type Key,
+  queryAll,
+  recordOf,
+  UNPROCESSED_RETRY,
+  type UnprocessedRetry,
+} from './dynamo-batches.ts';
+import { DynamoLearnerRecordsRepository, itemsOf, LEARNER_KEYS } from './dynamo-learner-records.ts';
+
+/**
+ * Each user's export snapshot: what an org export reads of their `USER#{user}` partition, kept as
+ * one item so an export reads a page of 100 users with one BatchGet of snapshots and profiles
+ * instead of 100 Queries.
+ *
+ * | pk                | sk         | holds                                                          |
+ * | EXPORTSNAP#{user} | #SNAPSHOT  | `seq` (bumped by every ingestion that wrote the partition), `snapSeq` (the bump the stored snapshot was read after), `activity` (the ExportActivity without the profile, as JSON) or `tooLarge` |
+ *
+ * A partition of its own, not an item of `USER#{user}`: the statistics page and the fallback read
+ * the whole user partition, which should not carry a copy of itself.
+ *
+ * Freshness, without transactions (DESIGN §7): an ingestion writes its records, then bumps `seq`
+ * of every user whose partition it wrote (UpdateItem ADD, atomic, returning the new value n), then
+ * reads the partition with a strongly consistent Query, then stores the snapshot with the condition
+ * `snapSeq < n`. The read after the highest bump started after every earlier ingestion's records
+ * were written, so whichever order the snapshots land in, the one kept has everything. An export
+ * serves a snapshot only when `snapSeq = seq` (no bump since the read it came from) and reads the
+ * partition itself otherwise: a refresh under way, a refresh that crashed after its bump, a
+ * partition too large for one item, or a user stored before snapshots existed.
+ */
+export const SNAPSHOT_KEY = (userId: string): Key => ({ pk: `EXPORTSNAP#${userId}`, sk: '#SNAPSHOT' });
+
+/**
+ * Above this many bytes of JSON the snapshot is not stored (DynamoDB items stop at 400 KB, keys and
+ * attribute names included): a `tooLarge` marker sends the export to the partition for that user.
+ */
+export const MAX_SNAPSHOT_BYTES = 350_000;
+
+const REFRESHES_AT_ONCE = 16;
+
+/** The ExportActivity of a user minus the profile, which comes from `#PROFILE` when read. */
+export type ExportSnapshot = Omit<ExportActivity, 'profile'>;
+
+/**
+ * The partition minus what the export never reads, as key ranges (not a filter: filtered-out items
+ * would still be read): `#PROFILE` (read apart), `ANSWER#` (answers, the bulk of a learner's items)
+ * and `RECEIVED#` (others' replies and likes). `$` sorts right after `#`, so `ANSWER$` is above every
+ * `ANSWER#…` and `RECEIVED$` above every `RECEIVED#…`.
+ */
+const SNAPSHOT_RANGES = [
+  { condition: 'pk = :pk AND sk BETWEEN :from AND :to', values: { ':from': 'ANSWER$', ':to': 'RECEIVED#' } },
+  { condition: 'pk = :pk AND sk >= :from', values: { ':from': 'RECEIVED$' } },
+];
+
+/**
+ * The export's view of a partition's items, as DynamoLearnerRecordsRepository.exportActivities
+ * folds them (an integration test holds the two to the same answer for every user of the demo).
+ */
+export function snapshotOf(items: readonly Item[]): ExportSnapshot {
+  const { profile: _profile, ...snapshot } = emptyActivity({} as LearnerUserRecord);
+  for (const item of items) {
+    const sk = String(item.sk);
+    const kind = sk.slice(0, sk.indexOf('#') + 1);
+    const rest = sk.slice(kind.length);
+    if (kind === 'MEMBER#') snapshot.memberships.push(recordOf(item));
+    else if (kind === 'MANAGER#') snapshot.managerIds.push(rest);
+    else if (kind === 'REPORT#') snapshot.reportIds.push(rest);
+    else if (kind === 'CATTEMPT#') snapshot.attempts.push(recordOf(item));
+    else if (kind === 'ASSESS#') snapshot.assessments.push(recordOf(item));
+    else if (kind === 'POST#') snapshot.posts.push(recordOf(item));
+    else if (kind === 'REACTED#') snapshot.reactions.push(recordOf(item));
+    else if (kind === 'LIKED#') snapshot.likes.push(recordOf(item));
+    else if (kind === 'PSESSION#') snapshot.assignedSessionIds.push(rest);
+    else if (kind === 'ATTEND#') snapshot.attendances.push(recordOf(item));
+    else if (kind === 'CERT#') snapshot.certificates.push(recordOf(item));
+    else if (kind === 'PATHSESSION#') snapshot.assignedPathSessionIds.push(rest);
+  }
+  return snapshot;
+}
+
+/**
+ * Every user whose `USER#{user}` partition a learner write puts items in, read off the very items
+ * the repository writes (its `itemsOf`), so a new kind of item filed on someone's partition cannot
+ * be missed; plus the users of the call, so a new user gets a (possibly empty) snapshot.
+ */
+export function usersWrittenBy(write: LearnerWrite): string[] {
+  const prefix = LEARNER_KEYS.user('');
+  const users = new Set(write.users.map((u) => u.userId));
+  for (const record of write.records) {
+    const { owned, plain } = itemsOf(record, write.entities);
+    for (const item of owned ? [owned, ...plain] : plain) {
+      const pk = String(item.pk);
+      if (pk.startsWith(prefix)) users.add(pk.slice(prefix.length));
+    }
+  }
+  return [...users];
+}
+
+/**
+ * The learner records repository with export snapshots: the same reads and writes, plus the
+ * snapshot refresh ingestion runs after each write, and an `exportActivities` that reads snapshots
+ * and profiles by BatchGet and falls back to the partition Query user by user where it must.
+ */
+export class SnapshotLearnerRecords extends DynamoLearnerRecordsRepository implements ExportSnapshotRefresher {
+  constructor(
+    private readonly table: string,
+    private readonly client: DynamoDBDocumentClient = clients.dynamo,
+    private readonly unprocessedRetry: UnprocessedRetry = UNPROCESSED_RETRY,
+    private readonly maxSnapshotBytes: number = MAX_SNAPSHOT_BYTES,
+  ) {
+    super(table, client, unprocessedRetry);
+  }
+
+  async refreshExportSnapshots(write: LearnerWrite): Promise<void> {
+    await this.refreshUsers(usersWrittenBy(write));
+  }
+
+  /** Recomputes these users' snapshots from their partitions (see the race rule above). */
+  async refreshUsers(userIds: readonly string[]): Promise<void> {
+    await inParallel(userIds, REFRESHES_AT_ONCE, async (userId) => {
+      const seq = await this.bump(userId);
+      const snapshot = await this.readSnapshot(userId);
+      await this.store(userId, seq, snapshot);
+    });
+  }
+
+  /** The steps of a refresh are protected so a test can pause or break one between the others. */
+  protected async bump(userId: string): Promise<number> {
+    const out = await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: SNAPSHOT_KEY(userId),
+        UpdateExpression: 'ADD seq :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.seq);
+  }
+
+  /** The partition as the export needs it, read strongly consistent (it must see the records just written). */
+  protected async readSnapshot(userId: string): Promise<ExportSnapshot> {
+    const ranges = await Promise.all(
+      SNAPSHOT_RANGES.map((range) =>
+        queryAll(this.client, {
+          TableName: this.table,
+          KeyConditionExpression: range.condition,
+          ExpressionAttributeValues: { ':pk': LEARNER_KEYS.user(userId), ...range.values },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return snapshotOf(ranges.flat());
+  }
+
+  /** Stores the snapshot read after bump `seq`, unless one read after a later bump is already there. */
+  protected async store(userId: string, seq: number, snapshot: ExportSnapshot): Promise<void> {
+    const json = JSON.stringify(snapshot);
+    const fits = Buffer.byteLength(json) <= this.maxSnapshotBytes;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: SNAPSHOT_KEY(userId),
+          UpdateExpression: fits
+            ? 'SET activity = :activity, snapSeq = :seq REMOVE tooLarge'
+            : 'SET tooLarge = :yes, snapSeq = :seq REMOVE activity',
+          ConditionExpression: 'attribute_not_exists(snapSeq) OR snapSeq < :seq',
+          ExpressionAttributeValues: { ':seq': seq, ...(fits ? { ':activity': json } : { ':yes': true }) },
+        }),
+      );
+    } catch (error) {
+      // A refresh that bumped later has stored a fresher snapshot: this one is not needed.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Snapshots and profiles by BatchGet; the partition Query only for users whose snapshot cannot serve. */
+  override async exportActivities(userIds: readonly string[]): Promise<Map<string, ExportActivity>> {
+    const keys = userIds.flatMap((userId) => [SNAPSHOT_KEY(userId), { pk: LEARNER_KEYS.user(userId), sk: '#PROFILE' }]);
+    const items = await batchGetAll(this.client, this.table, keys, { retry: this.unprocessedRetry });
+    const profiles = new Map<string, Item>();
+    const snapshots = new Map<string, Item>();
+    for (const item of items) {
+      const pk = String(item.pk);
+      if (item.sk === '#PROFILE') profiles.set(pk.slice(LEARNER_KEYS.user('').length), item);
+      else snapshots.set(pk.slice(SNAPSHOT_KEY('').pk.length), item);
+    }
+    const found = new Map<string, ExportActivity>();
+    const fallback: string[] = [];
+    for (const userId of userIds) {
+      const profile = profiles.get(userId);
+      // No profile: the partition read would find none either, and the user has no row.
+      if (!profile) continue;
+      const snapshot = snapshots.get(userId);
+      if (snapshot && typeof snapshot.activity === 'string' && snapshot.snapSeq === snapshot.seq) {
+        found.set(userId, { ...emptyActivity(recordOf(profile)), ...(JSON.parse(snapshot.activity) as ExportSnapshot) });
+      } else {
+        fallback.push(userId);
+      }
+    }
+    if (fallback.length > 0) for (const [userId, activity] of await super.exportActivities(fallback)) found.set(userId, activity);
+    return found;
+  }
+}
