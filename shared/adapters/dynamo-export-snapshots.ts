@@ -61,6 +61,9 @@ const SNAPSHOT_RANGES = [
   { condition: 'pk = :pk AND sk >= :from', values: { ':from': 'RECEIVED$' } },
 ];
 
+/** Whether an item of a user partition is one the snapshot reads: the same ranges as the Queries. */
+export const inSnapshotRange = (sk: string) => (sk >= 'ANSWER$' && sk <= 'RECEIVED#') || sk >= 'RECEIVED$';
+
 /**
  * The export's view of a partition's items, as DynamoLearnerRecordsRepository.exportActivities
  * folds them (an integration test holds the two to the same answer for every user of the demo).
@@ -88,21 +91,23 @@ export function snapshotOf(items: readonly Item[]): ExportSnapshot {
 }
 
 /**
- * Every user whose `USER#{user}` partition a learner write puts items in, read off the very items
- * the repository writes (its `itemsOf`), so a new kind of item filed on someone's partition cannot
- * be missed; plus the users of the call, so a new user gets a (possibly empty) snapshot.
+ * What a learner write does to snapshots, read off the very items the repository writes (its
+ * `itemsOf`), so a new kind of item filed on someone's partition cannot be missed: `changed`, the
+ * users whose partition got an item the snapshot holds (answers and received replies or likes do
+ * not change it); `profiled`, the other users of the call, who need a snapshot only if they have
+ * none yet (the profile is not part of it).
  */
-export function usersWrittenBy(write: LearnerWrite): string[] {
+export function snapshotsTouchedBy(write: LearnerWrite): { changed: string[]; profiled: string[] } {
   const prefix = LEARNER_KEYS.user('');
-  const users = new Set(write.users.map((u) => u.userId));
+  const changed = new Set<string>();
   for (const record of write.records) {
     const { owned, plain } = itemsOf(record, write.entities);
     for (const item of owned ? [owned, ...plain] : plain) {
       const pk = String(item.pk);
-      if (pk.startsWith(prefix)) users.add(pk.slice(prefix.length));
+      if (pk.startsWith(prefix) && inSnapshotRange(String(item.sk))) changed.add(pk.slice(prefix.length));
     }
   }
-  return [...users];
+  return { changed: [...changed], profiled: [...new Set(write.users.map((u) => u.userId))].filter((u) => !changed.has(u)) };
 }
 
 /**
@@ -121,7 +126,13 @@ export class SnapshotLearnerRecords extends DynamoLearnerRecordsRepository imple
   }
 
   async refreshExportSnapshots(write: LearnerWrite): Promise<void> {
-    await this.refreshUsers(usersWrittenBy(write));
+    const { changed, profiled } = snapshotsTouchedBy(write);
+    const existing = await batchGetAll(this.client, this.table, profiled.map(SNAPSHOT_KEY), {
+      projection: { expression: '#pk', names: { '#pk': 'pk' } },
+      retry: this.unprocessedRetry,
+    });
+    const have = new Set(existing.map((item) => String(item.pk)));
+    await this.refreshUsers([...changed, ...profiled.filter((userId) => !have.has(SNAPSHOT_KEY(userId).pk))]);
   }
 
   /** Recomputes these users' snapshots from their partitions (see the race rule above). */

@@ -105,6 +105,35 @@ describe('integration: export snapshots', () => {
     expect(after.get(learner)?.managerIds).toEqual([manager]);
   });
 
+  it('leaves a snapshot alone when a call only resends the profile or adds answers, which it does not hold', async () => {
+    const userId = 'snap-quiet';
+    const profile = { kind: 'user', org, userId, name: userId };
+    await ingestRecords([profile], { records, learners });
+    expect(await snapshotItem(userId)).toMatchObject({ seq: 1, snapSeq: 1 });
+
+    await ingestRecords([{ ...profile, firstName: 'Quinn' }], { records, learners });
+    await ingestRecords(
+      [
+        {
+          kind: 'answer',
+          org,
+          answerId: 'snap-quiet-answer',
+          userId,
+          courseId: ACADEMY.courses.onboarding,
+          questionId: 'q1',
+          question: 'Why?',
+          score: 80,
+          answeredAt: '2026-06-01T00:00:00Z',
+        },
+      ],
+      { records, learners },
+    );
+
+    expect(await snapshotItem(userId)).toMatchObject({ seq: 1, snapSeq: 1 });
+    // The new name comes from the profile, read beside the snapshot.
+    expect((await expectServedFromSnapshots([userId])).get(userId)?.profile.firstName).toBe('Quinn');
+  });
+
   it('keeps the fresher snapshot when a slower refresh of the same user ends last', async () => {
     const userId = 'snap-race';
     await ingestRecords([{ kind: 'user', org, userId, name: userId }], { records, learners });
