@@ -23,7 +23,7 @@ import {
  * use, and their rows a page at a time.
  */
 
-/** Users read per page: one Query each, run side by side. */
+/** Users read per page: one BatchGet of their snapshots and profiles (a Query each only where no snapshot serves). */
 export const EXPORT_PAGE = 100;
 
 export interface ExportScope {
