@@ -1,7 +1,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLearnerRecordsRepository } from '#shared/adapters/dynamo-learner-records';
+import { SnapshotLearnerRecords } from '#shared/adapters/dynamo-export-snapshots';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
 import { pageOfUsers, USER_COLUMNS, type UserColumn, type UserRow, type UsersTab } from '#shared/domain/users-list';
 import { ingestRecords } from '#shared/usecases/ingest-records';
@@ -17,9 +17,9 @@ import { type Emulators, startEmulators } from '../support/emulators.ts';
 const ORG = 'org-ul';
 const OWNER = 'owner';
 let emulators: Emulators;
-let learners: DynamoLearnerRecordsRepository;
+let learners: SnapshotLearnerRecords;
 let queriedItems = 0;
-let deps: { records: DynamoRecordsRepository; learners: DynamoLearnerRecordsRepository };
+let deps: { records: DynamoRecordsRepository; learners: SnapshotLearnerRecords };
 const clock = { now: () => new Date('2026-06-01T00:00:00Z') };
 
 const long = (c: string) => c.repeat(450);
@@ -70,7 +70,7 @@ beforeAll(async () => {
     if (command instanceof QueryCommand) queriedItems += out.Items?.length ?? 0;
     return out;
   }) as typeof counting.send;
-  learners = new DynamoLearnerRecordsRepository(emulators.tables.records, counting);
+  learners = new SnapshotLearnerRecords(emulators.tables.records, counting);
   deps = { records: new DynamoRecordsRepository(emulators.tables.records, emulators.db), learners };
   await ingestRecords(
     [
@@ -242,7 +242,7 @@ describe('integration: users list read from its indexes', () => {
         ],
       }),
     );
-    const bare = new DynamoLearnerRecordsRepository(table, emulators.db);
+    const bare = new SnapshotLearnerRecords(table, emulators.db);
     await ingestRecords(
       [
         ...[...people.slice(0, 5), { userId: OWNER }].map(user),
