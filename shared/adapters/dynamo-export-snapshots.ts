@@ -2,7 +2,6 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExportSnapshotRefresher } from '../domain/export-snapshots.ts';
 import type { LearnerWrite } from '../domain/learner-ports.ts';
-import type { LearnerUserRecord } from '../domain/learner-records.ts';
 import { type ExportActivity, emptyActivity } from '../domain/org-exports.ts';
 import { clients } from './aws-clients.ts';
 import {
@@ -15,7 +14,15 @@ import {
   UNPROCESSED_RETRY,
   type UnprocessedRetry,
 } from './dynamo-batches.ts';
-import { DynamoLearnerRecordsRepository, itemsOf, LEARNER_KEYS } from './dynamo-learner-records.ts';
+import {
+  DynamoLearnerRecordsRepository,
+  type ExportSnapshot,
+  itemsOf,
+  LEARNER_KEYS,
+  snapshotOf,
+} from './dynamo-learner-records.ts';
+
+export type { ExportSnapshot };
 
 /**
  * Each user's export snapshot: what an org export reads of their `USER#{user}` partition, kept as
@@ -47,9 +54,6 @@ export const MAX_SNAPSHOT_BYTES = 350_000;
 
 const REFRESHES_AT_ONCE = 16;
 
-/** The ExportActivity of a user minus the profile, which comes from `#PROFILE` when read. */
-export type ExportSnapshot = Omit<ExportActivity, 'profile'>;
-
 /**
  * The partition minus what the export never reads, as key ranges (not a filter: filtered-out items
  * would still be read): `#PROFILE` (read apart), `ANSWER#` (answers, the bulk of a learner's items)
@@ -63,32 +67,6 @@ const SNAPSHOT_RANGES = [
 
 /** Whether an item of a user partition is one the snapshot reads: the same ranges as the Queries. */
 export const inSnapshotRange = (sk: string) => (sk >= 'ANSWER$' && sk <= 'RECEIVED#') || sk >= 'RECEIVED$';
-
-/**
- * The export's view of a partition's items, as DynamoLearnerRecordsRepository.exportActivities
- * folds them (an integration test holds the two to the same answer for every user of the demo).
- */
-export function snapshotOf(items: readonly Item[]): ExportSnapshot {
-  const { profile: _profile, ...snapshot } = emptyActivity({} as LearnerUserRecord);
-  for (const item of items) {
-    const sk = String(item.sk);
-    const kind = sk.slice(0, sk.indexOf('#') + 1);
-    const rest = sk.slice(kind.length);
-    if (kind === 'MEMBER#') snapshot.memberships.push(recordOf(item));
-    else if (kind === 'MANAGER#') snapshot.managerIds.push(rest);
-    else if (kind === 'REPORT#') snapshot.reportIds.push(rest);
-    else if (kind === 'CATTEMPT#') snapshot.attempts.push(recordOf(item));
-    else if (kind === 'ASSESS#') snapshot.assessments.push(recordOf(item));
-    else if (kind === 'POST#') snapshot.posts.push(recordOf(item));
-    else if (kind === 'REACTED#') snapshot.reactions.push(recordOf(item));
-    else if (kind === 'LIKED#') snapshot.likes.push(recordOf(item));
-    else if (kind === 'PSESSION#') snapshot.assignedSessionIds.push(rest);
-    else if (kind === 'ATTEND#') snapshot.attendances.push(recordOf(item));
-    else if (kind === 'CERT#') snapshot.certificates.push(recordOf(item));
-    else if (kind === 'PATHSESSION#') snapshot.assignedPathSessionIds.push(rest);
-  }
-  return snapshot;
-}
 
 /**
  * What a learner write does to snapshots, read off the very items the repository writes (its

@@ -162,6 +162,35 @@ const ENTITY_PROJECTION = {
   names: { '#name': 'name', '#type': 'type' },
 };
 
+/** The ExportActivity of a user minus the profile, which comes from `#PROFILE` when read. */
+export type ExportSnapshot = Omit<ExportActivity, 'profile'>;
+
+/**
+ * The export's view of a user's partition items (the profile aside), as both the partition read
+ * (`exportActivities`) and the export snapshots (dynamo-export-snapshots.ts) fold them.
+ */
+export function snapshotOf(items: readonly Item[]): ExportSnapshot {
+  const { profile: _profile, ...snapshot } = emptyActivity({} as LearnerUserRecord);
+  for (const item of items) {
+    const sk = String(item.sk);
+    const kind = sk.slice(0, sk.indexOf('#') + 1);
+    const rest = sk.slice(kind.length);
+    if (kind === 'MEMBER#') snapshot.memberships.push(recordOf(item));
+    else if (kind === 'MANAGER#') snapshot.managerIds.push(rest);
+    else if (kind === 'REPORT#') snapshot.reportIds.push(rest);
+    else if (kind === 'CATTEMPT#') snapshot.attempts.push(recordOf(item));
+    else if (kind === 'ASSESS#') snapshot.assessments.push(recordOf(item));
+    else if (kind === 'POST#') snapshot.posts.push(recordOf(item));
+    else if (kind === 'REACTED#') snapshot.reactions.push(recordOf(item));
+    else if (kind === 'LIKED#') snapshot.likes.push(recordOf(item));
+    else if (kind === 'PSESSION#') snapshot.assignedSessionIds.push(rest);
+    else if (kind === 'ATTEND#') snapshot.attendances.push(recordOf(item));
+    else if (kind === 'CERT#') snapshot.certificates.push(recordOf(item));
+    else if (kind === 'PATHSESSION#') snapshot.assignedPathSessionIds.push(rest);
+  }
+  return snapshot;
+}
+
 const OWNED_WRITES_AT_ONCE = 16;
 const QUERIES_AT_ONCE = 8;
 /** An export reads one partition per user: more at once keep a page's reads short. */
@@ -823,24 +852,7 @@ export class DynamoLearnerRecordsRepository implements LearnerRecordsRepository,
       });
       const profileItem = items.find((item) => item.sk === '#PROFILE');
       if (!profileItem) return;
-      const activity = emptyActivity(recordOf(profileItem));
-      for (const item of items) {
-        const sk = String(item.sk);
-        const kind = sk.slice(0, sk.indexOf('#') + 1);
-        const rest = sk.slice(kind.length);
-        if (kind === 'MEMBER#') activity.memberships.push(recordOf(item));
-        else if (kind === 'MANAGER#') activity.managerIds.push(rest);
-        else if (kind === 'REPORT#') activity.reportIds.push(rest);
-        else if (kind === 'CATTEMPT#') activity.attempts.push(recordOf(item));
-        else if (kind === 'ASSESS#') activity.assessments.push(recordOf(item));
-        else if (kind === 'POST#') activity.posts.push(recordOf(item));
-        else if (kind === 'REACTED#') activity.reactions.push(recordOf(item));
-        else if (kind === 'LIKED#') activity.likes.push(recordOf(item));
-        else if (kind === 'PSESSION#') activity.assignedSessionIds.push(rest);
-        else if (kind === 'ATTEND#') activity.attendances.push(recordOf(item));
-        else if (kind === 'CERT#') activity.certificates.push(recordOf(item));
-        else if (kind === 'PATHSESSION#') activity.assignedPathSessionIds.push(rest);
-      }
+      const activity: ExportActivity = { ...emptyActivity(recordOf(profileItem)), ...snapshotOf(items) };
       found.set(userId, activity);
     });
     return found;

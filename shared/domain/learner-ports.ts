@@ -64,7 +64,7 @@ export interface OrgExportReader {
   orgGroups(org: string): Promise<{ groupId: string; name: string }[]>;
   /** Every custom field name the org's users carry. */
   customFieldNames(org: string): Promise<string[]>;
-  /** Each user's partition read whole, for the users found (no entry for a user without a profile). */
+  /** What each user's partition holds for the exports, for the users found (no entry for a user without a profile). */
   exportActivities(userIds: readonly string[]): Promise<Map<string, ExportActivity>>;
   /** Path sessions assigned to these groups. */
   groupPathSessionIds(groupIds: readonly string[]): Promise<string[]>;
