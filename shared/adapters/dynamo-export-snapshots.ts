@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExportSnapshotRefresher } from '../domain/export-snapshots.ts';
 import type { LearnerWrite } from '../domain/learner-ports.ts';
 import { type ExportActivity, emptyActivity } from '../domain/org-exports.ts';
@@ -120,6 +120,30 @@ export class SnapshotLearnerRecords extends DynamoLearnerRecordsRepository imple
       const snapshot = await this.readSnapshot(userId);
       await this.store(userId, seq, snapshot);
     });
+  }
+
+  /**
+   * One-off, for users stored before snapshots existed (their exports read their partitions until
+   * their next ingestion): scans the table once for user profiles and refreshes each of those users.
+   * Safe to run at any time and again: a refresh follows the same race rule as ingestion's.
+   */
+  async backfillExportSnapshots(): Promise<number> {
+    let refreshed = 0;
+    const pages = paginateScan(
+      { client: this.client },
+      {
+        TableName: this.table,
+        FilterExpression: 'begins_with(pk, :user) AND sk = :profile',
+        ExpressionAttributeValues: { ':user': LEARNER_KEYS.user(''), ':profile': '#PROFILE' },
+        ProjectionExpression: 'pk',
+      },
+    );
+    for await (const page of pages) {
+      const userIds = (page.Items ?? []).map((item) => String(item.pk).slice(LEARNER_KEYS.user('').length));
+      await this.refreshUsers(userIds);
+      refreshed += userIds.length;
+    }
+    return refreshed;
   }
 
   /** The steps of a refresh are protected so a test can pause or break one between the others. */

@@ -214,6 +214,22 @@ describe('integration: export snapshots', () => {
     expect(activities.get(userId)?.memberships).toMatchObject([{ groupId: ACADEMY.groups.ops, role: 'coach' }]);
   });
 
+  it('gives users stored before snapshots existed a snapshot with the one-off backfill', async () => {
+    const userId = 'snap-backfilled';
+    await records.putRecords([{ kind: 'user', org, userId, name: userId }]);
+    await partitions.putLearnerRecords({
+      records: [{ kind: 'membership', org, groupId: ACADEMY.groups.ops, userId, role: 'learner' }],
+      users: [],
+      courses: [],
+      entities: new Map(),
+    });
+    expect(await snapshotItem(userId)).toBeUndefined();
+
+    expect(await learners.backfillExportSnapshots()).toBeGreaterThanOrEqual(1);
+    const activities = await expectServedFromSnapshots([userId]);
+    expect(activities.get(userId)?.memberships).toMatchObject([{ groupId: ACADEMY.groups.ops, role: 'learner' }]);
+  });
+
   it('stores a too-large marker instead of a snapshot over 400 KB, and the export reads that user’s partition', async () => {
     const userId = 'snap-prolific';
     await ingestRecords([{ kind: 'user', org, userId, name: userId }], { records, learners });
