@@ -22,7 +22,7 @@ const EXERCISES = 20;
 const CALLS = 20;
 const SIZES = [1_000, 10_000];
 
-function courseRecords(courseId: string, enrolments: number): unknown[] {
+export function courseRecords(courseId: string, enrolments: number): unknown[] {
   const iso = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
   const records: unknown[] = [
     {

@@ -1,6 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ActivityWindow, CourseReportsReader, LearnerActivity } from '../course-reports/ports.ts';
-import type { BatchRecord, CourseRecord, LearnerBundle } from '../domain/records.ts';
+import {
+  type ActivityWindow,
+  type CourseReportsReader,
+  LEARNER_FIELDS,
+  type LearnerActivity,
+  type LearnerProgress,
+  PROFILE_FIELDS,
+  PROGRESS_FIELDS,
+  SESSION_FIELDS,
+} from '../course-reports/ports.ts';
+import type { BatchRecord, CourseRecord } from '../domain/records.ts';
 import { ALL_BUCKETS } from '../domain/shards.ts';
 import { clients } from './aws-clients.ts';
 import { queryAll, recordOf } from './dynamo-batches.ts';
@@ -10,11 +19,17 @@ import { orderedPrefetch } from './ordered-prefetch.ts';
 /** Pages fetched ahead, in the buckets after the one being answered, while it is answered. */
 const PAGES_AHEAD = 4;
 
+/** What each report reads (course-reports/ports): the user activity report needs no exercise results. */
+const PROGRESS_READ = { enrolment: PROGRESS_FIELDS, profile: PROFILE_FIELDS, session: [] } as const;
+const ACTIVITY_READ = { enrolment: LEARNER_FIELDS, profile: PROFILE_FIELDS, session: SESSION_FIELDS } as const;
+
 /**
  * The course reports' reads of LearningRecords: a course's batches, each batch's learners through
  * the records repository, and for the user activity report the sessions of each page's learners
  * (the repository reads them: one Query over the page's user id range in its bucket, filtered to
- * the window server-side).
+ * the window server-side). Every read is projected to the attributes the reports show, and reads
+ * enrolments only (no consent, no attempts): most of what a report would otherwise receive, and
+ * spend its CPU parsing, it never uses.
  */
 export class DynamoCourseReportsReader implements CourseReportsReader {
   private readonly records: DynamoRecordsRepository;
@@ -40,9 +55,12 @@ export class DynamoCourseReportsReader implements CourseReportsReader {
   }
 
   /** Bucket by bucket in order, as the exhausts read, with the next buckets' first pages fetched meanwhile. */
-  learnerPages(courseId: string, batchId: string): AsyncIterable<LearnerBundle[]> {
+  learnerPages(courseId: string, batchId: string): AsyncIterable<LearnerProgress[]> {
     return orderedPrefetch(
-      ALL_BUCKETS.map((bucket) => () => this.records.learnerPages(courseId, batchId, { withProfiles: true, buckets: [bucket] })),
+      ALL_BUCKETS.map(
+        (bucket) => () =>
+          this.records.projectedLearnerPages(courseId, batchId, { withProfiles: true, buckets: [bucket] }, PROGRESS_READ),
+      ),
       { maxAhead: PAGES_AHEAD },
     );
   }
@@ -60,7 +78,14 @@ export class DynamoCourseReportsReader implements CourseReportsReader {
     bucket: number,
     window: ActivityWindow,
   ): AsyncIterable<LearnerActivity[]> {
-    const pages = this.records.learnerPages(courseId, batchId, { withProfiles: true, buckets: [bucket], sessionsIn: window });
-    for await (const page of pages) yield page.map((bundle) => ({ bundle, sessions: bundle.sessions ?? [] }));
+    const pages = this.records.projectedLearnerPages(
+      courseId,
+      batchId,
+      { withProfiles: true, buckets: [bucket], sessionsIn: window },
+      ACTIVITY_READ,
+    );
+    for await (const page of pages) {
+      yield page.map(({ enrolment, profile, sessions }) => ({ bundle: { enrolment, profile }, sessions: sessions ?? [] }));
+    }
   }
 }

@@ -24,6 +24,7 @@ import {
   chunksOf,
   type Item,
   inParallel,
+  type Projection,
   recordOf,
   UNPROCESSED_RETRY,
   type UnprocessedRetry,
@@ -45,6 +46,41 @@ export interface ReadConcurrency {
 export const PARALLEL_READS: ReadConcurrency = { pagesAhead: 8, batchGets: 8 };
 /** One read at a time, bucket after bucket: how reports read before issue 8 (kept for the benchmark). */
 export const SEQUENTIAL_READS: ReadConcurrency = { pagesAhead: 0, batchGets: 1 };
+
+/**
+ * The attributes a reader uses of each record, for `projectedLearnerPages`: only these come back
+ * from DynamoDB (a ProjectionExpression), so a report that shows a handful of fields neither
+ * transfers nor parses what else the records carry (profile fields it does not show, completed
+ * content, certificates). The ids the pages are grouped by (`kind`, `userId`) are always read.
+ */
+export interface LearnerProjection {
+  enrolment: readonly (keyof EnrolmentRecord)[];
+  profile: readonly (keyof UserRecord)[];
+  session: readonly (keyof SessionRecord)[];
+}
+
+/** A learner as a projected read returns it: only the projected attributes, and no consent or attempts. */
+export interface ProjectedLearner<P extends LearnerProjection> {
+  enrolment: Pick<EnrolmentRecord, P['enrolment'][number] | 'userId'>;
+  profile?: Pick<UserRecord, P['profile'][number] | 'userId'> | undefined;
+  sessions?: Pick<SessionRecord, P['session'][number] | 'userId'>[] | undefined;
+}
+
+/** `#p0, #p1, …` with the names they stand for ("name" and other reserved words need them anyway). */
+function projectionOf(attributes: readonly string[]): Projection {
+  const unique = [...new Set(attributes)];
+  return {
+    expression: unique.map((_, i) => `#p${i}`).join(', '),
+    names: Object.fromEntries(unique.map((attribute, i) => [`#p${i}`, attribute])),
+  };
+}
+
+/** The projections of one projected read, keys included. */
+interface ReadProjections {
+  enrolment: Projection;
+  profile: Projection;
+  session: Projection;
+}
 
 /**
  * LearningRecords, one table shaped by the reports' reads:
@@ -126,11 +162,53 @@ export class DynamoRecordsRepository implements RecordsRepository {
     return out.Item ? recordOf<BatchRecord>(out.Item) : undefined;
   }
 
-  async *learnerPages(courseId: string, batchId: string, options: LearnerPagesOptions): AsyncIterable<LearnerBundle[]> {
+  learnerPages(courseId: string, batchId: string, options: LearnerPagesOptions): AsyncIterable<LearnerBundle[]> {
+    return this.pagesOf(courseId, batchId, options, undefined);
+  }
+
+  /**
+   * The same pages read with a projection: each record holds only the attributes `projection` names
+   * (and the ids), and only enrolment items come back (a filter on `kind`: consent and attempts are
+   * read by DynamoDB but neither sent nor parsed). For readers that show a few fields of each learner.
+   */
+  projectedLearnerPages<P extends LearnerProjection>(
+    courseId: string,
+    batchId: string,
+    options: LearnerPagesOptions,
+    projection: P,
+  ): AsyncIterable<ProjectedLearner<P>[]> {
+    const projections: ReadProjections = {
+      enrolment: projectionOf(['kind', 'userId', ...projection.enrolment]),
+      profile: projectionOf(['userId', ...projection.profile]),
+      session: projectionOf(['userId', ...projection.session]),
+    };
+    return this.projectedPages<P>(this.pagesOf(courseId, batchId, options, projections), options.sessionsIn !== undefined);
+  }
+
+  /** Learners as a projected read has them: their records hold exactly the projected attributes. */
+  private async *projectedPages<P extends LearnerProjection>(
+    pages: AsyncIterable<LearnerBundle[]>,
+    withSessions: boolean,
+  ): AsyncIterable<ProjectedLearner<P>[]> {
+    for await (const page of pages) {
+      yield page.map(({ enrolment, profile, sessions }) =>
+        withSessions ? { enrolment, profile, sessions } : { enrolment, profile },
+      ) as ProjectedLearner<P>[];
+    }
+  }
+
+  private async *pagesOf(
+    courseId: string,
+    batchId: string,
+    options: LearnerPagesOptions,
+    projections: ReadProjections | undefined,
+  ): AsyncIterable<LearnerBundle[]> {
     // Every bucket is queried at once; pages still come out bucket by bucket, as read in order.
     const batchGets = new Semaphore(this.reads.batchGets);
     yield* orderedPrefetch(
-      (options.buckets ?? ALL_BUCKETS).map((bucket) => () => this.bucketPages(courseId, batchId, bucket, options, batchGets)),
+      (options.buckets ?? ALL_BUCKETS).map(
+        (bucket) => () => this.bucketPages(courseId, batchId, bucket, options, batchGets, projections),
+      ),
       { maxAhead: this.reads.pagesAhead },
     );
   }
@@ -163,12 +241,13 @@ export class DynamoRecordsRepository implements RecordsRepository {
     bucket: number,
     options: LearnerPagesOptions,
     batchGets: Semaphore,
+    projections: ReadProjections | undefined,
   ): AsyncIterable<LearnerBundle[]> {
-    for await (const page of this.bundlePages(courseId, batchId, bucket)) {
+    for await (const page of this.bundlePages(courseId, batchId, bucket, projections?.enrolment)) {
       const window = options.sessionsIn;
       const [withProfiles, sessions] = await Promise.all([
-        options.withProfiles ? this.withProfiles(page, batchGets) : page,
-        window ? this.pageSessions(courseId, batchId, page, window) : undefined,
+        options.withProfiles ? this.withProfiles(page, batchGets, projections?.profile) : page,
+        window ? this.pageSessions(courseId, batchId, page, window, projections?.session) : undefined,
       ]);
       yield sessions
         ? withProfiles.map((bundle) => ({ ...bundle, sessions: sessions.get(bundle.enrolment.userId) ?? [] }))
@@ -182,11 +261,12 @@ export class DynamoRecordsRepository implements RecordsRepository {
     batchId: string,
     page: LearnerBundle[],
     window: ActivityWindow,
+    projection: Projection | undefined,
   ): Promise<Map<string, SessionRecord[]>> {
     const first = page[0]?.enrolment.userId;
     const last = page.at(-1)?.enrolment.userId;
     if (first === undefined || last === undefined) return Promise.resolve(new Map());
-    return this.sessionsBetween(courseId, batchId, learnerBucket(first), first, last, window);
+    return this.sessionsBetween(courseId, batchId, learnerBucket(first), first, last, window, projection);
   }
 
   /**
@@ -200,6 +280,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
     firstUser: string,
     lastUser: string,
     window: ActivityWindow,
+    projection: Projection | undefined,
   ): Promise<Map<string, SessionRecord[]>> {
     const byUser = new Map<string, SessionRecord[]>();
     const pages = paginateQuery(
@@ -209,6 +290,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
         // '#' sorts below every id character and '~' above every timestamp one: exactly these users.
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
         FilterExpression: 'startedAt <= :to AND endedAt >= :from',
+        ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
         ExpressionAttributeValues: {
           ':pk': RECORD_KEYS.sessions(courseId, batchId, bucket),
           ':first': `${firstUser}#`,
@@ -230,15 +312,29 @@ export class DynamoRecordsRepository implements RecordsRepository {
   }
 
   /** Query pages regrouped so each learner's enrolment, consent and attempts stay in one page. */
-  private async *bundlePages(courseId: string, batchId: string, bucket: number): AsyncIterable<LearnerBundle[]> {
+  private async *bundlePages(
+    courseId: string,
+    batchId: string,
+    bucket: number,
+    projection: Projection | undefined,
+  ): AsyncIterable<LearnerBundle[]> {
     let current: LearnerBundle | undefined;
     let complete: LearnerBundle[] = [];
+    const keys = { ':pk': RECORD_KEYS.learners(courseId, batchId, bucket), ':enrol': 'ENROL#' };
     const pages = paginateQuery(
       { client: this.db, ...(this.pageSize ? { pageSize: this.pageSize } : {}) },
       {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :enrol)',
-        ExpressionAttributeValues: { ':pk': RECORD_KEYS.learners(courseId, batchId, bucket), ':enrol': 'ENROL#' },
+        ...(projection
+          ? {
+              // Enrolments only: a projected read has no use for consent or attempts (often the bulk of a partition).
+              FilterExpression: '#kind = :enrolment',
+              ProjectionExpression: projection.expression,
+              ExpressionAttributeNames: { ...projection.names, '#kind': 'kind' },
+              ExpressionAttributeValues: { ...keys, ':enrolment': 'enrolment' },
+            }
+          : { ExpressionAttributeValues: keys }),
       },
     );
     for await (const page of pages) {
@@ -260,22 +356,34 @@ export class DynamoRecordsRepository implements RecordsRepository {
     if (current) yield [current];
   }
 
-  private async withProfiles(bundles: LearnerBundle[], batchGets: Semaphore): Promise<LearnerBundle[]> {
+  private async withProfiles(
+    bundles: LearnerBundle[],
+    batchGets: Semaphore,
+    projection: Projection | undefined,
+  ): Promise<LearnerBundle[]> {
     const profiles = await this.getUsers(
       bundles.map((b) => b.enrolment.userId),
       batchGets,
+      projection,
     );
     return bundles.map((bundle) => ({ ...bundle, profile: profiles.get(bundle.enrolment.userId) }));
   }
 
   /** Profiles by BatchGet of 100, several in flight (bounded by `batchGets`), each retried with back-off. */
-  async getUsers(userIds: string[], batchGets = new Semaphore(this.reads.batchGets)): Promise<Map<string, UserRecord>> {
+  async getUsers(
+    userIds: string[],
+    batchGets = new Semaphore(this.reads.batchGets),
+    projection?: Projection,
+  ): Promise<Map<string, UserRecord>> {
     const users = new Map<string, UserRecord>();
     const chunks = chunksOf([...new Set(userIds)], BATCH_GET_LIMIT);
     await Promise.all(
       chunks.map((chunk) =>
         batchGets.run(async () => {
-          const items = await batchGetChunk(this.db, this.tableName, chunk.map(RECORD_KEYS.user), { retry: this.retry });
+          const items = await batchGetChunk(this.db, this.tableName, chunk.map(RECORD_KEYS.user), {
+            retry: this.retry,
+            ...(projection ? { projection } : {}),
+          });
           for (const item of items) {
             const user = recordOf<UserRecord>(item);
             users.set(user.userId, user);

@@ -1,6 +1,6 @@
-import type { CourseRecord, EnrolmentRecord, LearnerBundle } from '../domain/records.ts';
+import type { CourseRecord, EnrolmentRecord } from '../domain/records.ts';
 import { type CourseExercise, courseExercises } from './exercises.ts';
-import type { ActivityWindow, LearnerActivity } from './ports.ts';
+import type { ActivityWindow, LearnerActivity, LearnerProgress, ReportLearner } from './ports.ts';
 
 /**
  * The three course reports (Strigo-style), as data: each says its CSV columns, and turns one
@@ -30,9 +30,10 @@ export interface CourseReport<L> {
   csvRows(learner: L, context: ReportContext): Cell[][];
 }
 
-export const enrollmentId = (enrolment: EnrolmentRecord) => `${enrolment.batchId}:${enrolment.userId}`;
+export const enrollmentId = (enrolment: Pick<EnrolmentRecord, 'batchId' | 'userId'>) =>
+  `${enrolment.batchId}:${enrolment.userId}`;
 
-export function enrollmentStatus(enrolment: EnrolmentRecord): EnrollmentStatus {
+export function enrollmentStatus(enrolment: Pick<EnrolmentRecord, 'startedAt' | 'completedAt'>): EnrollmentStatus {
   if (enrolment.completedAt) return 'finished';
   return enrolment.startedAt ? 'started' : 'enrolled';
 }
@@ -62,7 +63,7 @@ export function contextFor(course: CourseRecord, window?: ActivityWindow): Repor
 type ExerciseResult = NonNullable<EnrolmentRecord['exerciseResults']>[number];
 
 /** A learner's result per exercise slot; of two results for one exercise the later one counts. */
-function resultsBySlot(enrolment: EnrolmentRecord, context: ReportContext): (ExerciseResult | undefined)[] {
+function resultsBySlot(enrolment: LearnerProgress['enrolment'], context: ReportContext): (ExerciseResult | undefined)[] {
   const bySlot = new Array<ExerciseResult | undefined>(context.slotOf.size);
   for (const result of enrolment.exerciseResults ?? []) {
     const slot = context.slotOf.get(result.exerciseId);
@@ -72,28 +73,33 @@ function resultsBySlot(enrolment: EnrolmentRecord, context: ReportContext): (Exe
 }
 
 /** Learner fields every report starts with; name and email are null without a profile. */
-function learnerFields(bundle: LearnerBundle, context: ReportContext) {
-  const { enrolment, profile } = bundle;
-  const results = resultsBySlot(enrolment, context);
+function learnerFields({ enrolment, profile }: ReportLearner, context: ReportContext) {
+  return {
+    course_id: context.course.courseId,
+    course_name: context.course.name,
+    enrollment_id: enrollmentId(enrolment),
+    email: profile?.email ?? null,
+    name: profile?.name ?? null,
+    workspace_id: enrolment.workspaceId ?? enrolment.batchId,
+    enrolled_at: enrolment.enrolledAt,
+    started_at: enrolment.startedAt ?? null,
+    status: enrollmentStatus(enrolment),
+  };
+}
+
+/** The learner fields followed by how far they got; the user activity report has no use for the results. */
+function progressFields(learner: LearnerProgress, context: ReportContext) {
+  const results = resultsBySlot(learner.enrolment, context);
   let finished = 0;
   for (const slot of context.exerciseSlots) if (results[slot] !== undefined) finished += 1;
   const count = context.exercises.length;
   return {
     results,
-    fields: {
-      course_id: context.course.courseId,
-      course_name: context.course.name,
-      enrollment_id: enrollmentId(enrolment),
-      email: profile?.email ?? null,
-      name: profile?.name ?? null,
-      workspace_id: enrolment.workspaceId ?? enrolment.batchId,
-      enrolled_at: enrolment.enrolledAt,
-      started_at: enrolment.startedAt ?? null,
-      status: enrollmentStatus(enrolment),
+    fields: Object.assign(learnerFields(learner, context), {
       exercises_finished: finished,
       exercises_count: count,
       all_exercises_completed: count > 0 && finished === count,
-    },
+    }),
   };
 }
 
@@ -112,12 +118,12 @@ const ENROLLMENT_COLUMNS = [
   'all_exercises_completed',
 ] as const;
 
-export const enrollmentsReport: CourseReport<LearnerBundle> = {
+export const enrollmentsReport: CourseReport<LearnerProgress> = {
   kind: 'enrollments',
   csvColumns: () => [...ENROLLMENT_COLUMNS],
-  jsonItem: (bundle, context) => learnerFields(bundle, context).fields,
-  csvRows(bundle, context) {
-    const { fields } = learnerFields(bundle, context);
+  jsonItem: (learner, context) => progressFields(learner, context).fields,
+  csvRows(learner, context) {
+    const { fields } = progressFields(learner, context);
     return [ENROLLMENT_COLUMNS.map((column) => fields[column])];
   },
 };
@@ -134,8 +140,8 @@ const EXERCISE_LEAD_COLUMNS = [
   'all_exercises_completed',
 ] as const;
 
-function exerciseItem(bundle: LearnerBundle, context: ReportContext): Record<string, Cell> {
-  const { fields, results } = learnerFields(bundle, context);
+function exerciseItem(learner: LearnerProgress, context: ReportContext): Record<string, Cell> {
+  const { fields, results } = progressFields(learner, context);
   const item: Record<string, Cell> = {};
   for (const column of EXERCISE_LEAD_COLUMNS) item[column] = fields[column];
   context.exercises.forEach((exercise, index) => {
@@ -149,7 +155,7 @@ function exerciseItem(bundle: LearnerBundle, context: ReportContext): Record<str
   return item;
 }
 
-export const exercisesReport: CourseReport<LearnerBundle> = {
+export const exercisesReport: CourseReport<LearnerProgress> = {
   kind: 'exercises',
   csvColumns: (context) => [
     ...EXERCISE_LEAD_COLUMNS,
@@ -166,7 +172,7 @@ const secondsBetween = (start: string, end: string) => (Date.parse(end) - Date.p
 const roundMs = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
 function activityItem({ bundle, sessions }: LearnerActivity, context: ReportContext) {
-  const { fields } = learnerFields(bundle, context);
+  const fields = learnerFields(bundle, context);
   const listed = sessions.map((s) => ({
     sessionStartTime: s.startedAt,
     sessionEndTime: s.endedAt,

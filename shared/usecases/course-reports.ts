@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Delivery, deliver } from '../course-reports/deliver.ts';
 import { CONTENT_TYPES, encodeReport, type OutputFormat } from '../course-reports/encode.ts';
-import type { ActivityWindow, CourseReportsReader, LargeResultStore, LearnerActivity } from '../course-reports/ports.ts';
+import type {
+  ActivityWindow,
+  CourseReportsReader,
+  LargeResultStore,
+  LearnerActivity,
+  LearnerProgress,
+} from '../course-reports/ports.ts';
 import {
   type CourseReportKind,
   contextFor,
@@ -10,7 +16,6 @@ import {
   userActivityReport,
 } from '../course-reports/reports.ts';
 import { NotFoundError } from '../domain/errors.ts';
-import type { LearnerBundle } from '../domain/records.ts';
 
 export interface CourseReportQuery {
   org: string;
@@ -40,7 +45,7 @@ export async function runCourseReport(query: CourseReportQuery, deps: CourseRepo
   const batches = await deps.reader.listBatches(query.courseId);
   const context = contextFor(course, query.window);
 
-  async function* learners(): AsyncIterable<LearnerBundle[]> {
+  async function* learners(): AsyncIterable<LearnerProgress[]> {
     for (const batch of batches) yield* deps.reader.learnerPages(query.courseId, batch.batchId);
   }
   async function* activity(window: ActivityWindow): AsyncIterable<LearnerActivity[]> {
