@@ -61,7 +61,7 @@ export interface LearnerProjection {
 
 /** A learner as a projected read returns it: only the projected attributes, and no consent or attempts. */
 export interface ProjectedLearner<P extends LearnerProjection> {
-  enrolment: Pick<EnrolmentRecord, P['enrolment'][number] | 'userId'>;
+  enrolment: Pick<EnrolmentRecord, P['enrolment'][number] | 'userId' | 'kind'>;
   profile?: Pick<UserRecord, P['profile'][number] | 'userId'> | undefined;
   sessions?: Pick<SessionRecord, P['session'][number] | 'userId'>[] | undefined;
 }
