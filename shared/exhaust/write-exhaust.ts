@@ -4,7 +4,7 @@ import type { Cell } from '../domain/cell.ts';
 import { ExhaustFailedError } from '../domain/errors.ts';
 import { ZIPCRYPTO_MAX_CSV_BYTES, type ZipEncryption } from '../domain/zip-encryption.ts';
 import { CsvLines } from './csv-lines.ts';
-import { Rechunker } from './rechunk.ts';
+import { CHUNK_BYTES, Rechunker } from './rechunk.ts';
 import { createZipArchive } from './zip-archive.ts';
 
 export type RowBatches = AsyncIterable<Cell[][]> | Iterable<Cell[][]>;
@@ -120,7 +120,15 @@ function zipMeasured(csv: Readable, spec: ZipSpec, counts: CsvStats): ExhaustZip
   return { zip, stats };
 }
 
-const byteStream = (chunks: AsyncIterable<Buffer>) => Readable.from(chunks, { objectMode: false, highWaterMark: 1 });
+/**
+ * CSV held ready ahead of the ZIP: four 128 KiB chunks, so rows and csv-stringify keep the main
+ * thread busy while deflate works on the thread pool. With one chunk each handed over only when
+ * archiver asked, the two took turns: 100k course-progress learners, 12 interleaved runs, median
+ * 2.83 → 2.49 s and 3.43 → 3.13 CPU s; peak RSS the same (132–141 MB).
+ */
+const CSV_READ_AHEAD_BYTES = 4 * CHUNK_BYTES;
+const byteStream = (chunks: AsyncIterable<Buffer>) =>
+  Readable.from(chunks, { objectMode: false, highWaterMark: CSV_READ_AHEAD_BYTES });
 
 /**
  * Streams rows → CSV (UTF-8 with BOM, CRLF, formula-safe) → ZIP (AES-256 or ZipCrypto with a
