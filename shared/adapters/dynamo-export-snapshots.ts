@@ -60,13 +60,11 @@ const REFRESHES_AT_ONCE = 16;
  * and `RECEIVED#` (others' replies and likes). `$` sorts right after `#`, so `ANSWER$` is above every
  * `ANSWER#…` and `RECEIVED$` above every `RECEIVED#…`.
  */
-const SNAPSHOT_RANGES = [
-  { condition: 'pk = :pk AND sk BETWEEN :from AND :to', values: { ':from': 'ANSWER$', ':to': 'RECEIVED#' } },
-  { condition: 'pk = :pk AND sk >= :from', values: { ':from': 'RECEIVED$' } },
-];
+const SNAPSHOT_RANGES: readonly { from: string; to?: string }[] = [{ from: 'ANSWER$', to: 'RECEIVED#' }, { from: 'RECEIVED$' }];
 
 /** Whether an item of a user partition is one the snapshot reads: the same ranges as the Queries. */
-export const inSnapshotRange = (sk: string) => (sk >= 'ANSWER$' && sk <= 'RECEIVED#') || sk >= 'RECEIVED$';
+export const inSnapshotRange = (sk: string) =>
+  SNAPSHOT_RANGES.some((range) => sk >= range.from && (range.to === undefined || sk <= range.to));
 
 /**
  * What a learner write does to snapshots, read off the very items the repository writes (its
@@ -166,8 +164,12 @@ export class SnapshotLearnerRecords extends DynamoLearnerRecordsRepository imple
       SNAPSHOT_RANGES.map((range) =>
         queryAll(this.client, {
           TableName: this.table,
-          KeyConditionExpression: range.condition,
-          ExpressionAttributeValues: { ':pk': LEARNER_KEYS.user(userId), ...range.values },
+          KeyConditionExpression: range.to === undefined ? 'pk = :pk AND sk >= :from' : 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': LEARNER_KEYS.user(userId),
+            ':from': range.from,
+            ...(range.to === undefined ? {} : { ':to': range.to }),
+          },
           ConsistentRead: true,
         }),
       ),
