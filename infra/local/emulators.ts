@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import S3rver from 's3rver';
 import type { LocalTableSchema } from './template.ts';
 
@@ -109,5 +109,25 @@ export async function createTables(endpoint: string, tables: { name: string; sch
       }),
     );
   }
+  for (const { name } of tables) await untilTableActive(client, name);
   client.destroy();
+}
+
+/**
+ * dynalite answers CreateTable while the table is still CREATING and turns it ACTIVE in a later
+ * write; until then every call on it is a ResourceNotFoundException. On a loaded machine that gap
+ * is long enough for the next call to land in it, so callers wait for ACTIVE first.
+ */
+export async function untilTableActive(
+  client: { send(command: DescribeTableCommand): Promise<{ Table?: { TableStatus?: string } }> },
+  table: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`table ${table} still ${Table?.TableStatus} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

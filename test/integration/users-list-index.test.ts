@@ -6,6 +6,7 @@ import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-reposit
 import { pageOfUsers, USER_COLUMNS, type UserColumn, type UserRow, type UsersTab } from '#shared/domain/users-list';
 import { ingestRecords } from '#shared/usecases/ingest-records';
 import { listUsers } from '#shared/usecases/learner-statistics';
+import { untilTableActive } from '../../infra/local/emulators.ts';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 
 /**
@@ -242,6 +243,7 @@ describe('integration: users list read from its indexes', () => {
         ],
       }),
     );
+    await untilTableActive(emulators.db, table);
     const bare = new SnapshotLearnerRecords(table, emulators.db);
     await ingestRecords(
       [
