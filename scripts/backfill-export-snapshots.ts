@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { SnapshotLearnerRecords } from '#shared/adapters/dynamo-export-snapshots';
+import { backfillTable, secondsSince } from './backfill-table.ts';
 
 /**
  * One-off, after deploying export snapshots: gives every user stored before them a snapshot, so
@@ -8,12 +8,7 @@ import { SnapshotLearnerRecords } from '#shared/adapters/dynamo-export-snapshots
  * With the AWS credentials and region of the target account (AWS_ENDPOINT_URL_DYNAMODB for the
  * local stack). It scans the records table once; it may be run again at any time.
  */
-const { values } = parseArgs({ options: { table: { type: 'string' } } });
-const table = values.table ?? process.env.RECORDS_TABLE;
-if (!table) {
-  console.error('usage: RECORDS_TABLE=<LearningRecords table> npm run backfill-export-snapshots  (or -- --table NAME)');
-  process.exit(2);
-}
+const table = backfillTable('backfill-export-snapshots');
 const started = Date.now();
 const refreshed = await new SnapshotLearnerRecords(table).backfillExportSnapshots();
-console.log(`${refreshed} users' export snapshots refreshed (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+console.log(`${refreshed} users' export snapshots refreshed (${secondsSince(started)}).`);

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { DynamoLearnerRecordsRepository } from '#shared/adapters/dynamo-learner-records';
+import { backfillTable, secondsSince } from './backfill-table.ts';
 
 /**
  * One-off, after deploying the users-list indexes: writes their key attributes on every users-list
@@ -10,12 +10,7 @@ import { DynamoLearnerRecordsRepository } from '#shared/adapters/dynamo-learner-
  * only if those cells are unchanged meanwhile, and may be run again at any time: it changes no
  * order, only puts missing rows in.
  */
-const { values } = parseArgs({ options: { table: { type: 'string' } } });
-const table = values.table ?? process.env.RECORDS_TABLE;
-if (!table) {
-  console.error('usage: RECORDS_TABLE=<LearningRecords table> npm run backfill-users-list  (or -- --table NAME)');
-  process.exit(2);
-}
+const table = backfillTable('backfill-users-list');
 const started = Date.now();
 const rewritten = await new DynamoLearnerRecordsRepository(table).backfillUsersList();
-console.log(`${rewritten} users-list rows now carry their index keys (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+console.log(`${rewritten} users-list rows now carry their index keys (${secondsSince(started)}).`);

@@ -93,7 +93,11 @@ export async function batchGetChunk(
   db: DynamoDBDocumentClient,
   tableName: string,
   keys: Item[],
-  { projection, retry = UNPROCESSED_RETRY }: { projection?: Projection; retry?: UnprocessedRetry } = {},
+  {
+    projection,
+    retry = UNPROCESSED_RETRY,
+    consistent = false,
+  }: { projection?: Projection; retry?: UnprocessedRetry; consistent?: boolean } = {},
 ): Promise<Item[]> {
   const found: Item[] = [];
   await untilProcessed(
@@ -104,6 +108,7 @@ export async function batchGetChunk(
           RequestItems: {
             [tableName]: {
               Keys: pending,
+              ...(consistent ? { ConsistentRead: true } : {}),
               ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
             },
           },
@@ -123,7 +128,7 @@ export async function batchGetAll(
   db: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly Key[],
-  options: { projection?: Projection; retry?: UnprocessedRetry } = {},
+  options: { projection?: Projection; retry?: UnprocessedRetry; consistent?: boolean } = {},
 ): Promise<Item[]> {
   const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
   const found: Item[] = [];

@@ -29,6 +29,7 @@ import {
   UNPROCESSED_RETRY,
   type UnprocessedRetry,
 } from './dynamo-batches.ts';
+import { COPIED_PROFILE_FIELDS, LearnerNameCopies, NAME_COPY_KIND, profileOfCopy } from './dynamo-learner-names.ts';
 import { orderedPrefetch, Semaphore } from './ordered-prefetch.ts';
 
 /**
@@ -80,7 +81,12 @@ interface ReadProjections {
   enrolment: Projection;
   profile: Projection;
   session: Projection;
+  /** The profile fields asked for are all copied beside the enrolments (dynamo-learner-names): read the copies. */
+  fromCopies: boolean;
 }
+
+/** A learner as read from a page: `copied` when its profile came from the copy beside its enrolment. */
+type ReadBundle = LearnerBundle & { copied?: boolean };
 
 /**
  * LearningRecords, one table shaped by the reports' reads:
@@ -143,6 +149,8 @@ function keysOf(record: LearningRecord): Item {
 const OWNED_WRITES_AT_ONCE = 16;
 
 export class DynamoRecordsRepository implements RecordsRepository {
+  private readonly nameCopies: LearnerNameCopies;
+
   constructor(
     private readonly tableName: string,
     private readonly db: DynamoDBDocumentClient = clients.dynamo,
@@ -150,7 +158,9 @@ export class DynamoRecordsRepository implements RecordsRepository {
     private readonly pageSize?: number,
     private readonly reads: ReadConcurrency = PARALLEL_READS,
     private readonly retry: UnprocessedRetry = UNPROCESSED_RETRY,
-  ) {}
+  ) {
+    this.nameCopies = new LearnerNameCopies(tableName, db, retry);
+  }
 
   async getCourse(courseId: string): Promise<CourseRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: RECORD_KEYS.course(courseId) }));
@@ -177,17 +187,22 @@ export class DynamoRecordsRepository implements RecordsRepository {
     options: LearnerPagesOptions,
     projection: P,
   ): AsyncIterable<ProjectedLearner<P>[]> {
+    const copied: readonly string[] = COPIED_PROFILE_FIELDS;
+    const fromCopies =
+      options.withProfiles === true && projection.profile.every((field) => field === 'userId' || copied.includes(field));
     const projections: ReadProjections = {
-      enrolment: projectionOf(['kind', 'userId', ...projection.enrolment]),
+      // A copy item's fields come back through the same projection as its enrolment.
+      enrolment: projectionOf(['kind', 'userId', ...projection.enrolment, ...(fromCopies ? projection.profile : [])]),
       profile: projectionOf(['userId', ...projection.profile]),
       session: projectionOf(['userId', ...projection.session]),
+      fromCopies,
     };
     return this.projectedPages<P>(this.pagesOf(courseId, batchId, options, projections), options.sessionsIn !== undefined);
   }
 
   /** Learners as a projected read has them: their records hold exactly the projected attributes. */
   private async *projectedPages<P extends LearnerProjection>(
-    pages: AsyncIterable<LearnerBundle[]>,
+    pages: AsyncIterable<ReadBundle[]>,
     withSessions: boolean,
   ): AsyncIterable<ProjectedLearner<P>[]> {
     for await (const page of pages) {
@@ -202,7 +217,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
     batchId: string,
     options: LearnerPagesOptions,
     projections: ReadProjections | undefined,
-  ): AsyncIterable<LearnerBundle[]> {
+  ): AsyncIterable<ReadBundle[]> {
     // Every bucket is queried at once; pages still come out bucket by bucket, as read in order.
     const batchGets = new Semaphore(this.reads.batchGets);
     yield* orderedPrefetch(
@@ -242,8 +257,8 @@ export class DynamoRecordsRepository implements RecordsRepository {
     options: LearnerPagesOptions,
     batchGets: Semaphore,
     projections: ReadProjections | undefined,
-  ): AsyncIterable<LearnerBundle[]> {
-    for await (const page of this.bundlePages(courseId, batchId, bucket, projections?.enrolment)) {
+  ): AsyncIterable<ReadBundle[]> {
+    for await (const page of this.bundlePages(courseId, batchId, bucket, projections)) {
       const window = options.sessionsIn;
       const [withProfiles, sessions] = await Promise.all([
         options.withProfiles ? this.withProfiles(page, batchGets, projections?.profile) : page,
@@ -311,15 +326,19 @@ export class DynamoRecordsRepository implements RecordsRepository {
     return byUser;
   }
 
-  /** Query pages regrouped so each learner's enrolment, consent and attempts stay in one page. */
+  /**
+   * Query pages regrouped so each learner's enrolment, consent and attempts (or, for a projected
+   * read, its name copy) stay in one page.
+   */
   private async *bundlePages(
     courseId: string,
     batchId: string,
     bucket: number,
-    projection: Projection | undefined,
-  ): AsyncIterable<LearnerBundle[]> {
-    let current: LearnerBundle | undefined;
-    let complete: LearnerBundle[] = [];
+    projections: ReadProjections | undefined,
+  ): AsyncIterable<ReadBundle[]> {
+    const projection = projections?.enrolment;
+    let current: ReadBundle | undefined;
+    let complete: ReadBundle[] = [];
     const keys = { ':pk': RECORD_KEYS.learners(courseId, batchId, bucket), ':enrol': 'ENROL#' };
     const pages = paginateQuery(
       { client: this.db, ...(this.pageSize ? { pageSize: this.pageSize } : {}) },
@@ -328,11 +347,16 @@ export class DynamoRecordsRepository implements RecordsRepository {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :enrol)',
         ...(projection
           ? {
-              // Enrolments only: a projected read has no use for consent or attempts (often the bulk of a partition).
-              FilterExpression: '#kind = :enrolment',
+              // Enrolments (and their name copies) only: a projected read has no use for consent or
+              // attempts (often the bulk of a partition).
+              FilterExpression: projections?.fromCopies ? '#kind IN (:enrolment, :copy)' : '#kind = :enrolment',
               ProjectionExpression: projection.expression,
               ExpressionAttributeNames: { ...projection.names, '#kind': 'kind' },
-              ExpressionAttributeValues: { ...keys, ':enrolment': 'enrolment' },
+              ExpressionAttributeValues: {
+                ...keys,
+                ':enrolment': 'enrolment',
+                ...(projections?.fromCopies ? { ':copy': NAME_COPY_KIND } : {}),
+              },
             }
           : { ExpressionAttributeValues: keys }),
       },
@@ -346,6 +370,10 @@ export class DynamoRecordsRepository implements RecordsRepository {
         } else if (current && item.userId === current.enrolment.userId) {
           if (kind === 'attempt') current.attempts.push(recordOf<AttemptRecord>(item));
           else if (kind === 'consent') current.consent = recordOf<ConsentRecord>(item);
+          else if ((kind as string) === NAME_COPY_KIND && projections?.fromCopies) {
+            current.profile = profileOfCopy(item) as UserRecord | undefined;
+            current.copied = true;
+          }
         }
         // Consent or attempts of a learner with no enrolment are not part of the batch: skipped.
       }
@@ -356,17 +384,20 @@ export class DynamoRecordsRepository implements RecordsRepository {
     if (current) yield [current];
   }
 
+  /** Each learner's profile: fetched, unless it came with a name copy. */
   private async withProfiles(
-    bundles: LearnerBundle[],
+    bundles: ReadBundle[],
     batchGets: Semaphore,
     projection: Projection | undefined,
-  ): Promise<LearnerBundle[]> {
+  ): Promise<ReadBundle[]> {
+    const missing = bundles.filter((bundle) => !bundle.copied);
+    if (missing.length === 0) return bundles;
     const profiles = await this.getUsers(
-      bundles.map((b) => b.enrolment.userId),
+      missing.map((b) => b.enrolment.userId),
       batchGets,
       projection,
     );
-    return bundles.map((bundle) => ({ ...bundle, profile: profiles.get(bundle.enrolment.userId) }));
+    return bundles.map((bundle) => (bundle.copied ? bundle : { ...bundle, profile: profiles.get(bundle.enrolment.userId) }));
   }
 
   /** Profiles by BatchGet of 100, several in flight (bounded by `batchGets`), each retried with back-off. */
@@ -401,7 +432,14 @@ export class DynamoRecordsRepository implements RecordsRepository {
     const owned = records.filter((r): r is Extract<LearningRecord, { org: string }> => 'org' in r);
     // Later records with the same key win, as they would written one after another.
     const latest = new Map(owned.map((r) => [JSON.stringify(keysOf(r)), r]));
-    await inParallel([...latest.values()], OWNED_WRITES_AT_ONCE, (record) => this.putOwned(record));
+    // Profiles whose copied fields are new or changed: their learners' name copies are refreshed below.
+    const renamed: string[] = [];
+    await inParallel([...latest.values()], OWNED_WRITES_AT_ONCE, async (record) => {
+      const before = await this.putOwned(record);
+      if (record.kind === 'user' && COPIED_PROFILE_FIELDS.some((field) => before?.[field] !== record[field])) {
+        renamed.push(record.userId);
+      }
+    });
     // The dashboard's access index, written only after the records it points at.
     await this.putPlain(
       [...latest.values()].flatMap((r) => (r.kind === 'course' || r.kind === 'batch' ? accessItemsFor(r) : [])),
@@ -418,6 +456,10 @@ export class DynamoRecordsRepository implements RecordsRepository {
       created.set(key, entry);
     });
     for (const { courseId, batchId, count } of created.values()) await this.addEnrolments(courseId, batchId, count);
+    await this.nameCopies.refreshAfterWrites({
+      enrolments: [...enrolments.values()],
+      profiles: renamed,
+    });
     await this.putPlain(
       records.filter((r) => r.kind === 'attempt' || r.kind === 'session').map((record) => ({ ...keysOf(record), ...record })),
     );
@@ -462,16 +504,19 @@ export class DynamoRecordsRepository implements RecordsRepository {
     );
   }
 
-  private async putOwned(record: Extract<LearningRecord, { org: string }>): Promise<void> {
+  /** Puts a course, batch or user record of one org; returns the item it replaced, if any. */
+  private async putOwned(record: Extract<LearningRecord, { org: string }>): Promise<Item | undefined> {
     try {
-      await this.db.send(
+      const out = await this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keysOf(record), ...record },
           ConditionExpression: 'attribute_not_exists(pk) OR org = :org',
           ExpressionAttributeValues: { ':org': record.org },
+          ReturnValues: 'ALL_OLD',
         }),
       );
+      return out.Attributes;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new ValidationError('A record belongs to another organisation; nothing more was written', [

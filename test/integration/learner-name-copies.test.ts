@@ -1,0 +1,181 @@
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoCourseReportsReader } from '#shared/adapters/dynamo-course-reports-reader';
+import { LEARNER_NAME_KEYS, LearnerNameCopies } from '#shared/adapters/dynamo-learner-names';
+import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
+import type { LearnerProgress } from '#shared/course-reports/ports';
+import { type LearningRecord, LearningRecordSchema } from '#shared/domain/records';
+import { type Emulators, startEmulators } from '../support/emulators.ts';
+import { batch, course, enrolment } from '../support/fixtures.ts';
+
+/**
+ * The learners' name copies beside their enrolments (adapters/dynamo-learner-names) on dynalite:
+ * the course reports read names from them instead of fetching profiles, so every way a profile or
+ * an enrolment is written must leave each copy equal to its profile.
+ */
+let emulators: Emulators;
+let repository: DynamoRecordsRepository;
+/** The commands sent through the shared client, by name, since `countFrom` was last called. */
+let sent: string[] = [];
+
+const batch2 = { ...batch, batchId: 'batch-2', name: 'Batch Two' };
+const user = (userId: string, name: string, email?: string) => ({
+  kind: 'user',
+  org: 'org-1',
+  userId,
+  name,
+  ...(email ? { email } : {}),
+  phone: '+91 9810000000',
+});
+const put = (records: unknown[]) => repository.putRecords(records.map((r) => LearningRecordSchema.parse(r)) as LearningRecord[]);
+
+async function names(batchId: string): Promise<Record<string, LearnerProgress['profile'] | null>> {
+  const reader = new DynamoCourseReportsReader(emulators.tables.records, emulators.db);
+  const out: Record<string, LearnerProgress['profile'] | null> = {};
+  for await (const page of reader.learnerPages('course-1', batchId)) {
+    for (const learner of page) out[learner.enrolment.userId] = learner.profile ?? null;
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  emulators = await startEmulators();
+  emulators.db.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push(context.commandName as string);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  repository = new DynamoRecordsRepository(emulators.tables.records, emulators.db);
+  await put([
+    course,
+    batch,
+    batch2,
+    user('u1', 'Ana', 'ana@example.org'),
+    enrolment({ userId: 'u1' }),
+    enrolment({ userId: 'u1', batchId: 'batch-2' }),
+    // u2 has no profile yet; u3 has one without an email.
+    enrolment({ userId: 'u2' }),
+    user('u3', 'Caio'),
+    enrolment({ userId: 'u3' }),
+  ]);
+});
+afterAll(async () => emulators?.stop());
+
+describe('learner name copies against DynamoDB (dynalite)', () => {
+  it('gives the course reports each learner’s name and email from the copies, with no profile read', async () => {
+    sent = [];
+    expect(await names('batch-1')).toEqual({
+      u1: { userId: 'u1', name: 'Ana', email: 'ana@example.org' },
+      u2: null,
+      u3: { userId: 'u3', name: 'Caio' },
+    });
+    expect(sent).not.toContain('BatchGetItemCommand');
+    expect(sent).toContain('QueryCommand');
+  });
+
+  it('rewrites the copies in every batch when a profile changes, and when a missing one arrives', async () => {
+    await put([user('u1', 'Ana Lima', 'ana.lima@example.org'), user('u2', 'Bia', 'bia@example.org')]);
+    expect(await names('batch-1')).toEqual({
+      u1: { userId: 'u1', name: 'Ana Lima', email: 'ana.lima@example.org' },
+      u2: { userId: 'u2', name: 'Bia', email: 'bia@example.org' },
+      u3: { userId: 'u3', name: 'Caio' },
+    });
+    expect(await names('batch-2')).toEqual({ u1: { userId: 'u1', name: 'Ana Lima', email: 'ana.lima@example.org' } });
+    // An email taken away is taken from the copy too.
+    await put([user('u1', 'Ana Lima')]);
+    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Lima' });
+    // A profile sent again with the same name and email (another phone) leaves the copies alone.
+    sent = [];
+    await put([{ ...user('u1', 'Ana Lima'), phone: '+91 9820000000' }]);
+    expect(sent).not.toContain('QueryCommand');
+    expect(sent).not.toContain('BatchGetItemCommand');
+  });
+
+  it('keeps the copy when an enrolment is sent again with new progress', async () => {
+    await put([enrolment({ userId: 'u3', startedAt: '2026-01-03T00:00:00.000Z' })]);
+    expect((await names('batch-1')).u3).toEqual({ userId: 'u3', name: 'Caio' });
+  });
+
+  it('reads the profile instead for a learner whose copy is missing (older data, or a crash before it)', async () => {
+    await emulators.db.send(
+      new DeleteCommand({
+        TableName: emulators.tables.records,
+        Key: LEARNER_NAME_KEYS.copy({ courseId: 'course-1', batchId: 'batch-1', userId: 'u2' }),
+      }),
+    );
+    sent = [];
+    expect((await names('batch-1')).u2).toEqual({ userId: 'u2', name: 'Bia', email: 'bia@example.org' });
+    expect(sent.filter((name) => name === 'BatchGetItemCommand')).toHaveLength(1);
+  });
+
+  it('writes a copy again when its profile changed while it was being written', async () => {
+    // The profile changes between this refresh's read of it and its write of the copy, the way a
+    // concurrent profile write whose own refresh finished first would leave a stale copy behind.
+    let raced = false;
+    emulators.db.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { RequestItems?: Record<string, unknown> };
+        const writesCopy = Object.values(input.RequestItems ?? {}).some(
+          (requests) =>
+            Array.isArray(requests) &&
+            requests.some((r: { PutRequest?: { Item: { sk?: string } } }) => r.PutRequest?.Item.sk === 'ENROL#u3#NAME'),
+        );
+        if (writesCopy && !raced) {
+          raced = true;
+          await emulators.db.send(
+            new PutCommand({
+              TableName: emulators.tables.records,
+              Item: { pk: 'USER#u3', sk: '#PROFILE', ...user('u3', 'Caio Souza', 'caio@example.org') },
+            }),
+          );
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'raceProfileWrite' },
+    );
+    try {
+      await put([enrolment({ userId: 'u3', completedAt: '2026-01-09T00:00:00.000Z' })]);
+    } finally {
+      emulators.db.middlewareStack.remove('raceProfileWrite');
+    }
+    expect(raced).toBe(true);
+    const copy = await emulators.db.send(
+      new GetCommand({
+        TableName: emulators.tables.records,
+        Key: LEARNER_NAME_KEYS.copy({ courseId: 'course-1', batchId: 'batch-1', userId: 'u3' }),
+      }),
+    );
+    expect(copy.Item).toMatchObject({ name: 'Caio Souza', email: 'caio@example.org' });
+    expect((await names('batch-1')).u3).toEqual({ userId: 'u3', name: 'Caio Souza', email: 'caio@example.org' });
+  });
+
+  it('backfills the copies of enrolments stored before copies existed', async () => {
+    // An enrolment as an older release stored it: the item alone, no ENROLLED entry, no copy.
+    await emulators.db.send(
+      new DeleteCommand({
+        TableName: emulators.tables.records,
+        Key: LEARNER_NAME_KEYS.copy({ courseId: 'course-1', batchId: 'batch-2', userId: 'u1' }),
+      }),
+    );
+    await emulators.db.send(
+      new DeleteCommand({
+        TableName: emulators.tables.records,
+        Key: LEARNER_NAME_KEYS.enrolled({ courseId: 'course-1', batchId: 'batch-2', userId: 'u1' }),
+      }),
+    );
+    sent = [];
+    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Lima' });
+    expect(sent).toContain('BatchGetItemCommand');
+
+    const enrolments = await new LearnerNameCopies(emulators.tables.records, emulators.db).backfill();
+    expect(enrolments).toBeGreaterThanOrEqual(4);
+    sent = [];
+    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Lima' });
+    expect(sent).not.toContain('BatchGetItemCommand');
+    // And the learner's next profile change reaches that enrolment's copy through its ENROLLED entry.
+    await put([user('u1', 'Ana L.', 'ana@example.org')]);
+    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana L.', email: 'ana@example.org' });
+  });
+});
