@@ -5,9 +5,11 @@ import {
   LEARNER_FIELDS,
   type LearnerActivity,
   type LearnerProgress,
+  type LearnerSummary,
   PROFILE_FIELDS,
   PROGRESS_FIELDS,
   SESSION_FIELDS,
+  SUMMARY_FIELDS,
 } from '../course-reports/ports.ts';
 import type { BatchRecord, CourseRecord } from '../domain/records.ts';
 import { ALL_BUCKETS } from '../domain/shards.ts';
@@ -21,6 +23,7 @@ const PAGES_AHEAD = 4;
 
 /** What each report reads (course-reports/ports): the user activity report needs no exercise results. */
 const PROGRESS_READ = { enrolment: PROGRESS_FIELDS, profile: PROFILE_FIELDS, session: [] } as const;
+const SUMMARY_READ = { enrolment: SUMMARY_FIELDS, profile: PROFILE_FIELDS, session: [] } as const;
 const ACTIVITY_READ = { enrolment: LEARNER_FIELDS, profile: PROFILE_FIELDS, session: SESSION_FIELDS } as const;
 
 /**
@@ -63,6 +66,36 @@ export class DynamoCourseReportsReader implements CourseReportsReader {
       ),
       { maxAhead: PAGES_AHEAD },
     );
+  }
+
+  summaryPages(courseId: string, batchId: string): AsyncIterable<LearnerSummary[]> {
+    return orderedPrefetch(
+      ALL_BUCKETS.map((bucket) => () => this.bucketSummaries(courseId, batchId, bucket)),
+      { maxAhead: PAGES_AHEAD },
+    );
+  }
+
+  /** A bucket's learners with their finished exercises, read from their results where not stored yet. */
+  private async *bucketSummaries(courseId: string, batchId: string, bucket: number): AsyncIterable<LearnerSummary[]> {
+    const pages = this.records.projectedLearnerPages(courseId, batchId, { withProfiles: true, buckets: [bucket] }, SUMMARY_READ);
+    for await (const page of pages) {
+      const older = page.filter((learner) => learner.enrolment.finishedExerciseIds === undefined);
+      const finished =
+        older.length > 0
+          ? await this.records.finishedExercisesOf(
+              courseId,
+              batchId,
+              older.map((learner) => learner.enrolment.userId),
+            )
+          : new Map<string, string[]>();
+      yield page.map(({ enrolment, profile }) => ({
+        enrolment: {
+          ...enrolment,
+          finishedExerciseIds: enrolment.finishedExerciseIds ?? finished.get(enrolment.userId) ?? [],
+        },
+        profile,
+      }));
+    }
   }
 
   activityPages(courseId: string, batchId: string, window: ActivityWindow): AsyncIterable<LearnerActivity[]> {

@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  paginateScan,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ActivityWindow } from '../domain/activity-window.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { LearnerPagesOptions, RecordsRepository } from '../domain/ports.ts';
@@ -12,13 +19,16 @@ import type {
   LearnerBundle,
   LearningRecord,
   SessionRecord,
+  StoredEnrolment,
   UserRecord,
 } from '../domain/records.ts';
+import { finishedExerciseIds } from '../domain/records.ts';
 import { ALL_BUCKETS, learnerBucket } from '../domain/shards.ts';
 import { clients } from './aws-clients.ts';
 import { accessItemsFor, COURSE_INDEX_KEYS } from './course-index-items.ts';
 import {
   BATCH_GET_LIMIT,
+  batchGetAll,
   batchGetChunk,
   batchPutAll,
   chunksOf,
@@ -55,14 +65,14 @@ export const SEQUENTIAL_READS: ReadConcurrency = { pagesAhead: 0, batchGets: 1 }
  * content, certificates). The ids the pages are grouped by (`kind`, `userId`) are always read.
  */
 export interface LearnerProjection {
-  enrolment: readonly (keyof EnrolmentRecord)[];
+  enrolment: readonly (keyof StoredEnrolment)[];
   profile: readonly (keyof UserRecord)[];
   session: readonly (keyof SessionRecord)[];
 }
 
 /** A learner as a projected read returns it: only the projected attributes, and no consent or attempts. */
 export interface ProjectedLearner<P extends LearnerProjection> {
-  enrolment: Pick<EnrolmentRecord, P['enrolment'][number] | 'userId' | 'kind'>;
+  enrolment: Pick<StoredEnrolment, P['enrolment'][number] | 'userId' | 'kind'>;
   profile?: Pick<UserRecord, P['profile'][number] | 'userId'> | undefined;
   sessions?: Pick<SessionRecord, P['session'][number] | 'userId'>[] | undefined;
 }
@@ -400,6 +410,58 @@ export class DynamoRecordsRepository implements RecordsRepository {
     return bundles.map((bundle) => (bundle.copied ? bundle : { ...bundle, profile: profiles.get(bundle.enrolment.userId) }));
   }
 
+  /**
+   * Which exercises these learners of a batch finished, from their results: for enrolments stored
+   * before `finishedExerciseIds` was (see domain/records StoredEnrolment).
+   */
+  async finishedExercisesOf(courseId: string, batchId: string, userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const items = await batchGetAll(
+      this.db,
+      this.tableName,
+      userIds.map((userId) => ({ pk: RECORD_KEYS.learnersOf(courseId, batchId, userId), sk: `ENROL#${userId}` })),
+      { retry: this.retry, projection: projectionOf(['userId', 'exerciseResults']) },
+    );
+    return new Map(items.map((item) => [item.userId as string, finishedExerciseIds(item as Partial<EnrolmentRecord>)]));
+  }
+
+  /**
+   * Gives every enrolment stored before `finishedExerciseIds` existed that attribute, from its own
+   * results. An enrolment written again meanwhile already has it, and is left as written. Scans the
+   * table once; safe to run again at any time. Returns how many enrolments it updated.
+   */
+  async backfillFinishedExercises(): Promise<number> {
+    let updated = 0;
+    const pages = paginateScan(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        FilterExpression: '#kind = :enrolment AND attribute_not_exists(finishedExerciseIds)',
+        ProjectionExpression: 'pk, sk, exerciseResults',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: { ':enrolment': 'enrolment' },
+      },
+    );
+    for await (const page of pages) {
+      await inParallel(page.Items ?? [], OWNED_WRITES_AT_ONCE, async (item) => {
+        try {
+          await this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: item.pk, sk: item.sk },
+              UpdateExpression: 'SET finishedExerciseIds = :ids',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finishedExerciseIds)',
+              ExpressionAttributeValues: { ':ids': finishedExerciseIds(item as Partial<EnrolmentRecord>) },
+            }),
+          );
+          updated += 1;
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      });
+    }
+    return updated;
+  }
+
   /** Profiles by BatchGet of 100, several in flight (bounded by `batchGets`), each retried with back-off. */
   async getUsers(
     userIds: string[],
@@ -480,7 +542,8 @@ export class DynamoRecordsRepository implements RecordsRepository {
    * counted twice, so the dashboard's figure can only be low. Reports never use the count.
    */
   private async putEnrolment(enrolment: EnrolmentRecord): Promise<boolean> {
-    const item = { ...keysOf(enrolment), ...enrolment };
+    const stored: StoredEnrolment = { ...enrolment, finishedExerciseIds: finishedExerciseIds(enrolment) };
+    const item = { ...keysOf(enrolment), ...stored };
     try {
       await this.db.send(
         new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),

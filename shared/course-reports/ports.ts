@@ -1,6 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { ActivityWindow } from '../domain/activity-window.ts';
-import type { BatchRecord, CourseRecord, EnrolmentRecord, SessionRecord, UserRecord } from '../domain/records.ts';
+import type {
+  BatchRecord,
+  CourseRecord,
+  EnrolmentRecord,
+  SessionRecord,
+  StoredEnrolment,
+  UserRecord,
+} from '../domain/records.ts';
 
 export type { ActivityWindow } from '../domain/activity-window.ts';
 
@@ -11,8 +18,10 @@ export type { ActivityWindow } from '../domain/activity-window.ts';
  * test/integration/course-reports-reader.test.ts checks the reads bring back exactly these.
  */
 export const LEARNER_FIELDS = ['batchId', 'userId', 'enrolledAt', 'startedAt', 'completedAt', 'workspaceId'] as const;
-/** Enrolment attributes of the enrollments and exercises reports: the learner's, and their results. */
+/** Enrolment attributes of the exercises report: the learner's, and their results. */
 export const PROGRESS_FIELDS = [...LEARNER_FIELDS, 'exerciseResults'] as const;
+/** Enrolment attributes of the enrollments report: the learner's, and which exercises they finished. */
+export const SUMMARY_FIELDS = [...LEARNER_FIELDS, 'finishedExerciseIds'] as const;
 export const PROFILE_FIELDS = ['name', 'email'] as const;
 export const SESSION_FIELDS = ['startedAt', 'endedAt'] as const;
 
@@ -22,9 +31,14 @@ export interface ReportLearner {
   profile?: Pick<UserRecord, (typeof PROFILE_FIELDS)[number]> | undefined;
 }
 
-/** An enrolment with its exercise results: the enrollments and exercises reports. */
+/** An enrolment with its exercise results: the exercises report (and the enrollments exhaust). */
 export interface LearnerProgress extends ReportLearner {
   enrolment: Pick<EnrolmentRecord, (typeof PROGRESS_FIELDS)[number]>;
+}
+
+/** An enrolment with the ids of the exercises it finished: the enrollments report. */
+export interface LearnerSummary extends ReportLearner {
+  enrolment: Required<Pick<StoredEnrolment, 'finishedExerciseIds'>> & ReportLearner['enrolment'];
 }
 
 /** One enrolment with the activity sessions that fall in a window. */
@@ -40,6 +54,8 @@ export interface CourseReportsReader {
   listBatches(courseId: string): Promise<BatchRecord[]>;
   /** A batch's enrolments with profiles, a page at a time, by bucket then user id. */
   learnerPages(courseId: string, batchId: string): AsyncIterable<LearnerProgress[]>;
+  /** The same learners with which exercises they finished instead of their results. */
+  summaryPages(courseId: string, batchId: string): AsyncIterable<LearnerSummary[]>;
   /** The same pages, each learner with their sessions in the window (start order). */
   activityPages(courseId: string, batchId: string, window: ActivityWindow): AsyncIterable<LearnerActivity[]>;
 }

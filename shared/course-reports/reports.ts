@@ -1,6 +1,6 @@
 import type { CourseRecord, EnrolmentRecord } from '../domain/records.ts';
 import { type CourseExercise, courseExercises } from './exercises.ts';
-import type { ActivityWindow, LearnerActivity, LearnerProgress, ReportLearner } from './ports.ts';
+import type { ActivityWindow, LearnerActivity, LearnerProgress, LearnerSummary, ReportLearner } from './ports.ts';
 
 /**
  * The three course reports (Strigo-style), as data: each says its CSV columns, and turns one
@@ -87,20 +87,31 @@ function learnerFields({ enrolment, profile }: ReportLearner, context: ReportCon
   };
 }
 
+/** Per exercise slot, whether the learner finished it (has a result for it). */
+function finishedSlots(learner: LearnerProgress | LearnerSummary, context: ReportContext): boolean[] {
+  const finished = new Array<boolean>(context.slotOf.size).fill(false);
+  const ids =
+    'finishedExerciseIds' in learner.enrolment
+      ? learner.enrolment.finishedExerciseIds
+      : (learner.enrolment.exerciseResults ?? []).map((result) => result.exerciseId);
+  for (const id of ids) {
+    const slot = context.slotOf.get(id);
+    if (slot !== undefined) finished[slot] = true;
+  }
+  return finished;
+}
+
 /** The learner fields followed by how far they got; the user activity report has no use for the results. */
-function progressFields(learner: LearnerProgress, context: ReportContext) {
-  const results = resultsBySlot(learner.enrolment, context);
+function progressFields(learner: LearnerProgress | LearnerSummary, context: ReportContext) {
+  const finishedBySlot = finishedSlots(learner, context);
   let finished = 0;
-  for (const slot of context.exerciseSlots) if (results[slot] !== undefined) finished += 1;
+  for (const slot of context.exerciseSlots) if (finishedBySlot[slot]) finished += 1;
   const count = context.exercises.length;
-  return {
-    results,
-    fields: Object.assign(learnerFields(learner, context), {
-      exercises_finished: finished,
-      exercises_count: count,
-      all_exercises_completed: count > 0 && finished === count,
-    }),
-  };
+  return Object.assign(learnerFields(learner, context), {
+    exercises_finished: finished,
+    exercises_count: count,
+    all_exercises_completed: count > 0 && finished === count,
+  });
 }
 
 const ENROLLMENT_COLUMNS = [
@@ -118,12 +129,13 @@ const ENROLLMENT_COLUMNS = [
   'all_exercises_completed',
 ] as const;
 
-export const enrollmentsReport: CourseReport<LearnerProgress> = {
+/** Reads either a learner's results (the exhaust) or only which exercises they finished (the API). */
+export const enrollmentsReport: CourseReport<LearnerProgress | LearnerSummary> = {
   kind: 'enrollments',
   csvColumns: () => [...ENROLLMENT_COLUMNS],
-  jsonItem: (learner, context) => progressFields(learner, context).fields,
+  jsonItem: (learner, context) => progressFields(learner, context),
   csvRows(learner, context) {
-    const { fields } = progressFields(learner, context);
+    const fields = progressFields(learner, context);
     return [ENROLLMENT_COLUMNS.map((column) => fields[column])];
   },
 };
@@ -141,7 +153,8 @@ const EXERCISE_LEAD_COLUMNS = [
 ] as const;
 
 function exerciseItem(learner: LearnerProgress, context: ReportContext): Record<string, Cell> {
-  const { fields, results } = progressFields(learner, context);
+  const fields = progressFields(learner, context);
+  const results = resultsBySlot(learner.enrolment, context);
   const item: Record<string, Cell> = {};
   for (const column of EXERCISE_LEAD_COLUMNS) item[column] = fields[column];
   context.exercises.forEach((exercise, index) => {

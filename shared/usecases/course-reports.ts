@@ -7,6 +7,7 @@ import type {
   LargeResultStore,
   LearnerActivity,
   LearnerProgress,
+  LearnerSummary,
 } from '../course-reports/ports.ts';
 import {
   type CourseReportKind,
@@ -48,6 +49,9 @@ export async function runCourseReport(query: CourseReportQuery, deps: CourseRepo
   async function* learners(): AsyncIterable<LearnerProgress[]> {
     for (const batch of batches) yield* deps.reader.learnerPages(query.courseId, batch.batchId);
   }
+  async function* summaries(): AsyncIterable<LearnerSummary[]> {
+    for (const batch of batches) yield* deps.reader.summaryPages(query.courseId, batch.batchId);
+  }
   async function* activity(window: ActivityWindow): AsyncIterable<LearnerActivity[]> {
     for (const batch of batches) yield* deps.reader.activityPages(query.courseId, batch.batchId, window);
   }
@@ -55,7 +59,9 @@ export async function runCourseReport(query: CourseReportQuery, deps: CourseRepo
   const chunks =
     query.kind === 'user-activity'
       ? encodeReport(query.format, userActivityReport, context, activity(requireWindow(query.window)))
-      : encodeReport(query.format, query.kind === 'enrollments' ? enrollmentsReport : exercisesReport, context, learners());
+      : query.kind === 'enrollments'
+        ? encodeReport(query.format, enrollmentsReport, context, summaries())
+        : encodeReport(query.format, exercisesReport, context, learners());
   const contentType = CONTENT_TYPES[query.format];
   const key = `course-reports/${query.org}/${new Date().toISOString().slice(0, 10)}/${randomUUID()}-${query.kind}.${query.format}`;
   const delivery = await deliver(chunks, { capBytes: deps.capBytes, store: deps.results, key, contentType });

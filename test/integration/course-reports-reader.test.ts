@@ -1,7 +1,8 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCourseReportsReader } from '#shared/adapters/dynamo-course-reports-reader';
-import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
-import type { LearnerActivity, LearnerProgress } from '#shared/course-reports/ports';
+import { DynamoRecordsRepository, RECORD_KEYS } from '#shared/adapters/dynamo-records-repository';
+import type { LearnerActivity, LearnerProgress, LearnerSummary } from '#shared/course-reports/ports';
 import { type LearningRecord, LearningRecordSchema } from '#shared/domain/records';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 import { batch, course } from '../support/fixtures.ts';
@@ -14,6 +15,7 @@ import { batch, course } from '../support/fixtures.ts';
  */
 let emulators: Emulators;
 let reader: DynamoCourseReportsReader;
+let repository: DynamoRecordsRepository;
 
 const LEARNERS = 30;
 const userId = (i: number) => `u${String(i).padStart(2, '0')}`;
@@ -22,7 +24,7 @@ const at = (day: number) => `2026-02-${String(day).padStart(2, '0')}T10:00:00.00
 beforeAll(async () => {
   emulators = await startEmulators();
   // Pages of 5 items: learners and their consent and attempts straddle page boundaries.
-  const repository = new DynamoRecordsRepository(emulators.tables.records, emulators.db, 5);
+  repository = new DynamoRecordsRepository(emulators.tables.records, emulators.db, 5);
   const raw: unknown[] = [course, batch];
   for (let i = 0; i < LEARNERS; i += 1) {
     const id = userId(i);
@@ -116,5 +118,40 @@ describe('course reports reader against DynamoDB (dynalite)', () => {
       expect(bundle).toEqual({ enrolment: shownEnrolment(i), profile: shownProfile(i) });
       expect(sessions).toEqual([{ userId: userId(i), startedAt: at(4), endedAt: at(5) }]);
     }
+  });
+
+  it('reads the enrollments report with the ids of the finished exercises instead of the results', async () => {
+    const learners = await all<LearnerSummary>(reader.summaryPages('course-1', 'batch-1'));
+    expect(learners.map((l) => l.enrolment.userId).sort()).toEqual(sortedIds());
+    for (const learner of learners) {
+      const i = indexOf(learner.enrolment.userId);
+      expect(learner).toEqual({ enrolment: { ...shownEnrolment(i), finishedExerciseIds: ['a1'] }, profile: shownProfile(i) });
+    }
+  });
+
+  it('works the finished exercises out from the results of enrolments stored without them, until the backfill', async () => {
+    // As an older release stored them: no finishedExerciseIds on three enrolments.
+    const older = [userId(3), userId(4), userId(17)];
+    for (const id of older) {
+      await emulators.db.send(
+        new UpdateCommand({
+          TableName: emulators.tables.records,
+          Key: { pk: RECORD_KEYS.learnersOf('course-1', 'batch-1', id), sk: `ENROL#${id}` },
+          UpdateExpression: 'REMOVE finishedExerciseIds',
+        }),
+      );
+    }
+    const read = async () =>
+      Object.fromEntries(
+        (await all<LearnerSummary>(reader.summaryPages('course-1', 'batch-1'))).map((l) => [
+          l.enrolment.userId,
+          l.enrolment.finishedExerciseIds,
+        ]),
+      );
+    const expected = Object.fromEntries(sortedIds().map((id) => [id, ['a1']]));
+    expect(await read()).toEqual(expected);
+    expect(await repository.backfillFinishedExercises()).toBe(older.length);
+    expect(await repository.backfillFinishedExercises()).toBe(0);
+    expect(await read()).toEqual(expected);
   });
 });

@@ -5,7 +5,7 @@ import { contextFor, enrollmentsReport } from '#shared/course-reports/reports';
 import { activityWindow, overlapsWindow } from '#shared/course-reports/window';
 import { ValidationError } from '#shared/domain/errors';
 import type { RecordsRepository } from '#shared/domain/ports';
-import { CourseRecordSchema, type LearnerBundle, type LearningRecord } from '#shared/domain/records';
+import { CourseRecordSchema, finishedExerciseIds, type LearnerBundle, type LearningRecord } from '#shared/domain/records';
 import { refilledTokens } from '#shared/usecases/api-keys';
 import { ingestRecords } from '#shared/usecases/ingest-records';
 import { batch, course, enrolment } from '../support/fixtures.ts';
@@ -58,6 +58,40 @@ describe('course reports: CSV', () => {
     const [, row] = parse(text) as string[][];
     expect(row?.[4]).toBe('Line\nBreak "Quoted"');
     expect(row?.[3]).toBe('');
+  });
+});
+
+describe('course reports: finished exercises', () => {
+  it('counts the same from a learner’s results (the exhaust) as from the ids stored beside them (the API)', () => {
+    const withExercises = CourseRecordSchema.parse({
+      ...course,
+      children: [
+        { type: 'content', id: 'lab-1', name: 'Lab', exerciseType: 'exercise' },
+        {
+          type: 'module',
+          id: 'm',
+          name: 'M',
+          children: [{ type: 'content', id: 'lab-2', name: 'Lab 2', exerciseType: 'exercise' }],
+        },
+        { type: 'content', id: 'reading', name: 'Reading' },
+      ],
+    });
+    const context = contextFor(withExercises);
+    const results = [
+      { exerciseId: 'lab-2', result: 'failure' as const, finishedAt: '2026-01-05T00:00:00.000Z' },
+      { exerciseId: 'lab-2', result: 'success' as const, finishedAt: '2026-01-06T00:00:00.000Z' },
+      // No longer an exercise of the course: not counted either way.
+      { exerciseId: 'gone', result: 'success' as const, finishedAt: '2026-01-06T00:00:00.000Z' },
+    ];
+    const fromResults = enrollmentsReport.jsonItem({ enrolment: enrolment({ exerciseResults: results }) }, context);
+    const fromIds = enrollmentsReport.jsonItem(
+      { enrolment: { ...enrolment(), finishedExerciseIds: finishedExerciseIds({ exerciseResults: results }) } },
+      context,
+    );
+    expect(fromIds).toEqual(fromResults);
+    expect(fromIds).toMatchObject({ exercises_finished: 1, exercises_count: 2, all_exercises_completed: false });
+    const all = enrollmentsReport.jsonItem({ enrolment: { ...enrolment(), finishedExerciseIds: ['lab-1', 'lab-2'] } }, context);
+    expect(all).toMatchObject({ exercises_finished: 2, all_exercises_completed: true });
   });
 });
 
