@@ -28,7 +28,9 @@ import { RECORD_KEYS } from './dynamo-records-repository.ts';
  * - After writing copies, the profiles are read again; a copy whose profile changed meanwhile (a
  *   slower refresh may have overwritten a newer copy) is written again, until the two agree.
  * A copy that is missing (written before this existed, or lost to a crash between the enrolment
- * and its copy) is never wrong: readers then fetch that learner's profile as before.
+ * and its copy) is never wrong: readers then fetch that learner's profile as before. A call that
+ * fails after a profile but before its copies leaves them stale until the call is sent again (as
+ * a failed call must be): every profile written refreshes its copies, changed or not.
  */
 export const COPIED_PROFILE_FIELDS = ['name', 'email'] as const;
 export type CopiedProfile = Pick<UserRecord, 'userId' | (typeof COPIED_PROFILE_FIELDS)[number]>;

@@ -494,14 +494,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
     const owned = records.filter((r): r is Extract<LearningRecord, { org: string }> => 'org' in r);
     // Later records with the same key win, as they would written one after another.
     const latest = new Map(owned.map((r) => [JSON.stringify(keysOf(r)), r]));
-    // Profiles whose copied fields are new or changed: their learners' name copies are refreshed below.
-    const renamed: string[] = [];
-    await inParallel([...latest.values()], OWNED_WRITES_AT_ONCE, async (record) => {
-      const before = await this.putOwned(record);
-      if (record.kind === 'user' && COPIED_PROFILE_FIELDS.some((field) => before?.[field] !== record[field])) {
-        renamed.push(record.userId);
-      }
-    });
+    await inParallel([...latest.values()], OWNED_WRITES_AT_ONCE, (record) => this.putOwned(record));
     // The dashboard's access index, written only after the records it points at.
     await this.putPlain(
       [...latest.values()].flatMap((r) => (r.kind === 'course' || r.kind === 'batch' ? accessItemsFor(r) : [])),
@@ -520,7 +513,9 @@ export class DynamoRecordsRepository implements RecordsRepository {
     for (const { courseId, batchId, count } of created.values()) await this.addEnrolments(courseId, batchId, count);
     await this.nameCopies.refreshAfterWrites({
       enrolments: [...enrolments.values()],
-      profiles: renamed,
+      // Every profile written, changed or not: a call that failed between its profiles and their
+      // copies is mended by sending it again.
+      profiles: [...latest.values()].filter((r) => r.kind === 'user').map((r) => r.userId),
     });
     await this.putPlain(
       records.filter((r) => r.kind === 'attempt' || r.kind === 'session').map((record) => ({ ...keysOf(record), ...record })),
@@ -567,19 +562,16 @@ export class DynamoRecordsRepository implements RecordsRepository {
     );
   }
 
-  /** Puts a course, batch or user record of one org; returns the item it replaced, if any. */
-  private async putOwned(record: Extract<LearningRecord, { org: string }>): Promise<Item | undefined> {
+  private async putOwned(record: Extract<LearningRecord, { org: string }>): Promise<void> {
     try {
-      const out = await this.db.send(
+      await this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keysOf(record), ...record },
           ConditionExpression: 'attribute_not_exists(pk) OR org = :org',
           ExpressionAttributeValues: { ':org': record.org },
-          ReturnValues: 'ALL_OLD',
         }),
       );
-      return out.Attributes;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new ValidationError('A record belongs to another organisation; nothing more was written', [

@@ -86,11 +86,28 @@ describe('learner name copies against DynamoDB (dynalite)', () => {
     // An email taken away is taken from the copy too.
     await put([user('u1', 'Ana Lima')]);
     expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Lima' });
-    // A profile sent again with the same name and email (another phone) leaves the copies alone.
-    sent = [];
-    await put([{ ...user('u1', 'Ana Lima'), phone: '+91 9820000000' }]);
-    expect(sent).not.toContain('QueryCommand');
-    expect(sent).not.toContain('BatchGetItemCommand');
+  });
+
+  it('mends copies left behind by a call that failed after its profile, when the call is sent again', async () => {
+    emulators.db.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'QueryCommand' && JSON.stringify(args.input).includes('ENROLLED#u1')) {
+          throw new Error('connection reset');
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failEnrolledQuery' },
+    );
+    try {
+      await expect(put([user('u1', 'Ana Maria')])).rejects.toThrow('connection reset');
+    } finally {
+      emulators.db.middlewareStack.remove('failEnrolledQuery');
+    }
+    // The profile changed, its copies did not: what the failed call leaves until it is sent again.
+    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Lima' });
+    await put([user('u1', 'Ana Maria')]);
+    expect((await names('batch-1')).u1).toEqual({ userId: 'u1', name: 'Ana Maria' });
+    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Maria' });
   });
 
   it('keeps the copy when an enrolment is sent again with new progress', async () => {
@@ -166,13 +183,13 @@ describe('learner name copies against DynamoDB (dynalite)', () => {
       }),
     );
     sent = [];
-    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Lima' });
+    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Maria' });
     expect(sent).toContain('BatchGetItemCommand');
 
     const enrolments = await new LearnerNameCopies(emulators.tables.records, emulators.db).backfill();
     expect(enrolments).toBeGreaterThanOrEqual(4);
     sent = [];
-    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Lima' });
+    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Maria' });
     expect(sent).not.toContain('BatchGetItemCommand');
     // And the learner's next profile change reaches that enrolment's copy through its ENROLLED entry.
     await put([user('u1', 'Ana L.', 'ana@example.org')]);
