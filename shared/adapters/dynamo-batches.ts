@@ -73,14 +73,22 @@ export function chunksOf<T>(items: readonly T[], size: number): T[][] {
 /** Runs `work` over `items`, at most `limit` at a time; the first failure rejects. */
 export async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
+  // After a failure no new item starts, and the call returns only once those under way have ended:
+  // a caller that goes on to mend (or report) what was written sees all of it.
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const item = items[next] as T;
       next += 1;
-      await work(item);
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 export interface Projection {

@@ -14,8 +14,8 @@ import { RECORD_KEYS } from './dynamo-records-repository.ts';
  * | name copy    | LEARNERS#{course}#{batch}#{bucket} | ENROL#{user}#NAME           |
  * | enrolled in  | ENROLLED#{user}                    | {course}#{batch}            |
  *
- * A copy sorts right after its enrolment ('#NAME' after the enrolment's own key, before nothing a
- * reader needs between them), so a page holds the enrolment and its copy together. The copy holds
+ * A copy sorts after its enrolment and the learner's attempts and consent, before the next
+ * learner's enrolment, so the reader groups it with its enrolment as it does attempts. The copy holds
  * only the profile attributes in `COPIED_PROFILE_FIELDS`; a learner without a profile has a copy
  * with neither, so a reader can tell "no profile" from "no copy yet".
  *
@@ -36,6 +36,7 @@ export const COPIED_PROFILE_FIELDS = ['name', 'email'] as const;
 export type CopiedProfile = Pick<UserRecord, 'userId' | (typeof COPIED_PROFILE_FIELDS)[number]>;
 
 export const NAME_COPY_KIND = 'learner-name';
+const ENROLLED_KIND = 'enrolled-in';
 
 /** One enrolment whose copy is kept: the learner and the batch. */
 export interface EnrolledIn {
@@ -76,7 +77,12 @@ export class LearnerNameCopies {
     await batchPutAll(
       this.db,
       this.tableName,
-      written.enrolments.map((e) => ({ ...LEARNER_NAME_KEYS.enrolled(e), courseId: e.courseId, batchId: e.batchId })),
+      written.enrolments.map((e) => ({
+        ...LEARNER_NAME_KEYS.enrolled(e),
+        kind: ENROLLED_KIND,
+        courseId: e.courseId,
+        batchId: e.batchId,
+      })),
       this.retry,
     );
     const ofProfiles = await this.enrolmentsOf(written.profiles);
@@ -176,8 +182,11 @@ function copiedFields(profile: CopiedProfile | undefined): Item {
   return fields;
 }
 
-/** The profile a copy item stands for: undefined when the learner had no profile when it was written. */
+/**
+ * The profile a copy item stands for: undefined when the learner had no profile when it was
+ * written (every profile has a name, so a copy without one stands for none).
+ */
 export function profileOfCopy(item: Item): CopiedProfile | undefined {
-  if (!COPIED_PROFILE_FIELDS.some((field) => field in item)) return undefined;
+  if (item.name === undefined) return undefined;
   return { userId: item.userId as string, ...copiedFields(item as CopiedProfile) } as CopiedProfile;
 }

@@ -22,7 +22,7 @@ import type {
   StoredEnrolment,
   UserRecord,
 } from '../domain/records.ts';
-import { finishedExerciseIds } from '../domain/records.ts';
+import { finishedExerciseIds, storedEnrolment } from '../domain/records.ts';
 import { ALL_BUCKETS, learnerBucket } from '../domain/shards.ts';
 import { clients } from './aws-clients.ts';
 import { accessItemsFor, COURSE_INDEX_KEYS } from './course-index-items.ts';
@@ -198,8 +198,11 @@ export class DynamoRecordsRepository implements RecordsRepository {
     projection: P,
   ): AsyncIterable<ProjectedLearner<P>[]> {
     const copied: readonly string[] = COPIED_PROFILE_FIELDS;
+    // A copy tells "no profile" by having no name (every profile has one): so only with the name.
     const fromCopies =
-      options.withProfiles === true && projection.profile.every((field) => field === 'userId' || copied.includes(field));
+      options.withProfiles === true &&
+      projection.profile.includes('name') &&
+      projection.profile.every((field) => field === 'userId' || copied.includes(field));
     const projections: ReadProjections = {
       // A copy item's fields come back through the same projection as its enrolment.
       enrolment: projectionOf(['kind', 'userId', ...projection.enrolment, ...(fromCopies ? projection.profile : [])]),
@@ -426,8 +429,10 @@ export class DynamoRecordsRepository implements RecordsRepository {
 
   /**
    * Gives every enrolment stored before `finishedExerciseIds` existed that attribute, from its own
-   * results. An enrolment written again meanwhile already has it, and is left as written. Scans the
-   * table once; safe to run again at any time. Returns how many enrolments it updated.
+   * results. An enrolment written again meanwhile has the ids, and is left as written. Run it once
+   * the deploy has finished: an older release still writing enrolments (without the ids) between
+   * this scan and its update would keep the ids of the results read. Scans the table once; safe
+   * to run again at any time. Returns how many enrolments it updated.
    */
   async backfillFinishedExercises(): Promise<number> {
     let updated = 0;
@@ -494,29 +499,39 @@ export class DynamoRecordsRepository implements RecordsRepository {
     const owned = records.filter((r): r is Extract<LearningRecord, { org: string }> => 'org' in r);
     // Later records with the same key win, as they would written one after another.
     const latest = new Map(owned.map((r) => [JSON.stringify(keysOf(r)), r]));
-    await inParallel([...latest.values()], OWNED_WRITES_AT_ONCE, (record) => this.putOwned(record));
-    // The dashboard's access index, written only after the records it points at.
-    await this.putPlain(
-      [...latest.values()].flatMap((r) => (r.kind === 'course' || r.kind === 'batch' ? accessItemsFor(r) : [])),
-    );
     const enrolments = new Map(
       records.filter((r) => r.kind === 'enrolment').map((r) => [`${r.courseId}|${r.batchId}|${r.userId}`, r] as const),
     );
-    const created = new Map<string, { courseId: string; batchId: string; count: number }>();
-    await inParallel([...enrolments.values()], OWNED_WRITES_AT_ONCE, async (record) => {
-      if (!(await this.putEnrolment(record))) return;
-      const key = `${record.courseId}|${record.batchId}`;
-      const entry = created.get(key) ?? { courseId: record.courseId, batchId: record.batchId, count: 0 };
-      entry.count += 1;
-      created.set(key, entry);
-    });
-    for (const { courseId, batchId, count } of created.values()) await this.addEnrolments(courseId, batchId, count);
-    await this.nameCopies.refreshAfterWrites({
-      enrolments: [...enrolments.values()],
-      // Every profile written, changed or not: a call that failed between its profiles and their
-      // copies is mended by sending it again.
-      profiles: [...latest.values()].filter((r) => r.kind === 'user').map((r) => r.userId),
-    });
+    // What this call wrote whose learners' name copies must follow, even when a later write fails:
+    // every profile (changed or not, so sending a failed call again mends its copies) and enrolment.
+    const written: { profiles: string[]; enrolments: EnrolmentRecord[] } = { profiles: [], enrolments: [] };
+    try {
+      await inParallel([...latest.values()], OWNED_WRITES_AT_ONCE, async (record) => {
+        await this.putOwned(record);
+        if (record.kind === 'user') written.profiles.push(record.userId);
+      });
+      // The dashboard's access index, written only after the records it points at.
+      await this.putPlain(
+        [...latest.values()].flatMap((r) => (r.kind === 'course' || r.kind === 'batch' ? accessItemsFor(r) : [])),
+      );
+      const created = new Map<string, { courseId: string; batchId: string; count: number }>();
+      await inParallel([...enrolments.values()], OWNED_WRITES_AT_ONCE, async (record) => {
+        const isNew = await this.putEnrolment(record);
+        written.enrolments.push(record);
+        if (!isNew) return;
+        const key = `${record.courseId}|${record.batchId}`;
+        const entry = created.get(key) ?? { courseId: record.courseId, batchId: record.batchId, count: 0 };
+        entry.count += 1;
+        created.set(key, entry);
+      });
+      for (const { courseId, batchId, count } of created.values()) await this.addEnrolments(courseId, batchId, count);
+    } catch (error) {
+      // The call's own failure is what its caller must hear of; should this refresh fail too,
+      // sending the call again mends the copies all the same.
+      await this.nameCopies.refreshAfterWrites(written).catch(() => undefined);
+      throw error;
+    }
+    await this.nameCopies.refreshAfterWrites(written);
     await this.putPlain(
       records.filter((r) => r.kind === 'attempt' || r.kind === 'session').map((record) => ({ ...keysOf(record), ...record })),
     );
@@ -537,8 +552,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
    * counted twice, so the dashboard's figure can only be low. Reports never use the count.
    */
   private async putEnrolment(enrolment: EnrolmentRecord): Promise<boolean> {
-    const stored: StoredEnrolment = { ...enrolment, finishedExerciseIds: finishedExerciseIds(enrolment) };
-    const item = { ...keysOf(enrolment), ...stored };
+    const item = { ...keysOf(enrolment), ...storedEnrolment(enrolment) };
     try {
       await this.db.send(
         new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),

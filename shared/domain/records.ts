@@ -199,6 +199,11 @@ export function finishedExerciseIds(enrolment: Pick<EnrolmentRecord, 'exerciseRe
   return [...new Set((enrolment.exerciseResults ?? []).map((result) => result.exerciseId))];
 }
 
+/** The enrolment as it is stored: what ingestion measures against the item size limit, and what is put. */
+export function storedEnrolment(enrolment: EnrolmentRecord): StoredEnrolment {
+  return { ...enrolment, finishedExerciseIds: finishedExerciseIds(enrolment) };
+}
+
 /** The learner's latest word on sharing their profile with the course's owners. */
 export const ConsentRecordSchema = z.object({
   kind: z.literal('consent'),

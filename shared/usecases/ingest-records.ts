@@ -7,6 +7,7 @@ import { isLearnerRecord, type LearnerRecord, parseIngestibleRecord } from '../d
 import { MAX_RECORD_BYTES, MAX_RECORD_NESTING, nestingDepth, storedSize } from '../domain/limits.ts';
 import type { RecordsRepository } from '../domain/ports.ts';
 import type { BatchRecord, CourseRecord, LearningRecord } from '../domain/records.ts';
+import { storedEnrolment } from '../domain/records.ts';
 import { checkLearnerStep } from './ingest-learner-records.ts';
 
 /** The OAuth scope a token needs to write learning records (API Gateway and the handler both check it). */
@@ -86,7 +87,8 @@ export async function ingestRecords(
       return;
     }
     // DynamoDB refuses items over 400 KB: found here, nothing of the call is written.
-    if (storedSize(parsed.data, MAX_RECORD_BYTES) > MAX_RECORD_BYTES) {
+    const stored = parsed.data.kind === 'enrolment' ? storedEnrolment(parsed.data) : parsed.data;
+    if (storedSize(stored, MAX_RECORD_BYTES) > MAX_RECORD_BYTES) {
       issues.push({ path: `records[${index + offset}]`, message: `is larger than ${MAX_RECORD_BYTES} bytes when stored` });
       return;
     }

@@ -110,6 +110,15 @@ describe('learner name copies against DynamoDB (dynalite)', () => {
     expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Maria' });
   });
 
+  it('refreshes the copies of the profiles a call wrote even when another of its records is refused', async () => {
+    // The same course claimed by another organisation: refused on every resend, so the profile
+    // written beside it must not leave its copies behind.
+    const refused = put([user('u1', 'Ana Maria Lima'), { ...course, org: 'org-2' }]);
+    await expect(refused).rejects.toThrow(/another organisation/);
+    expect((await names('batch-1')).u1).toEqual({ userId: 'u1', name: 'Ana Maria Lima' });
+    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Maria Lima' });
+  });
+
   it('keeps the copy when an enrolment is sent again with new progress', async () => {
     await put([enrolment({ userId: 'u3', startedAt: '2026-01-03T00:00:00.000Z' })]);
     expect((await names('batch-1')).u3).toEqual({ userId: 'u3', name: 'Caio' });
@@ -183,13 +192,13 @@ describe('learner name copies against DynamoDB (dynalite)', () => {
       }),
     );
     sent = [];
-    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Maria' });
+    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Maria Lima' });
     expect(sent).toContain('BatchGetItemCommand');
 
     const enrolments = await new LearnerNameCopies(emulators.tables.records, emulators.db).backfill();
     expect(enrolments).toBeGreaterThanOrEqual(4);
     sent = [];
-    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Maria' });
+    expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Maria Lima' });
     expect(sent).not.toContain('BatchGetItemCommand');
     // And the learner's next profile change reaches that enrolment's copy through its ENROLLED entry.
     await put([user('u1', 'Ana L.', 'ana@example.org')]);

@@ -4,6 +4,7 @@ import { encodeReport } from '#shared/course-reports/encode';
 import { contextFor, enrollmentsReport } from '#shared/course-reports/reports';
 import { activityWindow, overlapsWindow } from '#shared/course-reports/window';
 import { ValidationError } from '#shared/domain/errors';
+import { MAX_RECORD_BYTES, storedSize } from '#shared/domain/limits';
 import type { RecordsRepository } from '#shared/domain/ports';
 import { CourseRecordSchema, finishedExerciseIds, type LearnerBundle, type LearningRecord } from '#shared/domain/records';
 import { refilledTokens } from '#shared/usecases/api-keys';
@@ -177,6 +178,26 @@ describe('use case: ingest course report records', () => {
       'records[3].exerciseResults[0].finishedAt',
       'records[3].exerciseResults[0].result',
     ]);
+    expect(written).toHaveLength(2);
+  });
+
+  it('measures an enrolment against the item size limit as stored, with the ids of its finished exercises', async () => {
+    const { repository, written } = memory([exerciseCourse, batch]);
+    const results = Array.from({ length: 1_800 }, (_, i) => ({
+      exerciseId: `lab-${i}`.padEnd(128, 'x'),
+      result: 'success' as const,
+      finishedAt: '2026-01-03T10:00:00.000Z',
+    }));
+    const record = { kind: 'enrolment' as const, ...base, enrolledAt: '2026-01-02T10:00:00Z', exerciseResults: results };
+    // Under the limit as sent, over it once the ids are stored beside the results.
+    expect(storedSize(record)).toBeLessThan(MAX_RECORD_BYTES);
+    expect(storedSize({ ...record, finishedExerciseIds: finishedExerciseIds(record) })).toBeGreaterThan(MAX_RECORD_BYTES);
+    const error = await ingestRecords([record], { records: repository }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toContainEqual({
+      path: 'records[0]',
+      message: `is larger than ${MAX_RECORD_BYTES} bytes when stored`,
+    });
     expect(written).toHaveLength(2);
   });
 });
