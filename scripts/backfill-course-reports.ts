@@ -1,5 +1,4 @@
 import { clients } from '#shared/adapters/aws-clients';
-import { LearnerNameCopies } from '#shared/adapters/dynamo-learner-names';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
 import { backfillTable, secondsSince } from './backfill-table.ts';
 
@@ -10,11 +9,11 @@ import { backfillTable, secondsSince } from './backfill-table.ts';
  * results and profiles are fetched separately, as before, so reports stay right, only slower:
  *   RECORDS_TABLE=... npm run backfill-course-reports [-- --table NAME]
  * With the AWS credentials and region of the target account (AWS_ENDPOINT_URL_DYNAMODB for the
- * local stack). It scans the records table twice; it may be run again at any time.
+ * local stack). It scans the records table once; it may be run again at any time.
  */
 const table = backfillTable('backfill-course-reports');
 const started = Date.now();
-const updated = await new DynamoRecordsRepository(table, clients.dynamo).backfillFinishedExercises();
-console.log(`${updated} enrolments now list their finished exercises (${secondsSince(started)}).`);
-const copied = await new LearnerNameCopies(table, clients.dynamo).backfill();
-console.log(`${copied} enrolments now have their learner's name copy (${secondsSince(started)}).`);
+const { withIds, enrolments } = await new DynamoRecordsRepository(table, clients.dynamo).backfillCourseReports();
+console.log(
+  `${enrolments} enrolments now have their learner's name copy, ${withIds} of them newly their finished exercise ids (${secondsSince(started)}).`,
+);

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { UserRecord } from '../domain/records.ts';
 import { batchGetAll, batchPutAll, type Item, inParallel, UNPROCESSED_RETRY, type UnprocessedRetry } from './dynamo-batches.ts';
 // A cycle with the records repository, which writes through this class: only used inside functions.
@@ -112,31 +112,6 @@ export class LearnerNameCopies {
       profiles = await this.profiles(pending);
       pending = pending.filter((e) => !sameCopy(written.get(e.userId), profiles.get(e.userId)));
     }
-  }
-
-  /**
-   * Gives every enrolment stored before copies existed its ENROLLED entry and its copy (readers
-   * fetch those learners' profiles until then). Scans the table once; safe to run again at any
-   * time, and alongside ingestion. Returns how many enrolments it went through.
-   */
-  async backfill(): Promise<number> {
-    let done = 0;
-    const pages = paginateScan(
-      { client: this.db },
-      {
-        TableName: this.tableName,
-        FilterExpression: '#kind = :enrolment',
-        ProjectionExpression: 'userId, courseId, batchId',
-        ExpressionAttributeNames: { '#kind': 'kind' },
-        ExpressionAttributeValues: { ':enrolment': 'enrolment' },
-      },
-    );
-    for await (const page of pages) {
-      const enrolments = (page.Items ?? []) as EnrolledIn[];
-      await this.refreshAfterWrites({ enrolments, profiles: [] });
-      done += enrolments.length;
-    }
-    return done;
   }
 
   /** Every enrolment listed for these users (strongly consistent: see the class comment). */

@@ -428,43 +428,57 @@ export class DynamoRecordsRepository implements RecordsRepository {
   }
 
   /**
-   * Gives every enrolment stored before `finishedExerciseIds` existed that attribute, from its own
-   * results. An enrolment written again meanwhile has the ids, and is left as written. Run it once
-   * the deploy has finished: an older release still writing enrolments (without the ids) between
-   * this scan and its update would keep the ids of the results read. Scans the table once; safe
-   * to run again at any time. Returns how many enrolments it updated.
+   * After deploying the course reports' read model: gives every enrolment stored before it its
+   * `finishedExerciseIds` (from its own results) and its learner's name copy, in one scan of the
+   * table. Safe to run again at any time and alongside ingestion: an enrolment written again
+   * meanwhile already has its ids and is left as written. Run it once the deploy has finished: an
+   * older release still writing enrolments (without ids) between the scan and the update would
+   * keep the ids of the results read. Returns how many enrolments got ids, and how many went through.
    */
-  async backfillFinishedExercises(): Promise<number> {
-    let updated = 0;
+  async backfillCourseReports(): Promise<{ withIds: number; enrolments: number }> {
+    const done = { withIds: 0, enrolments: 0 };
     const pages = paginateScan(
       { client: this.db },
       {
         TableName: this.tableName,
-        FilterExpression: '#kind = :enrolment AND attribute_not_exists(finishedExerciseIds)',
-        ProjectionExpression: 'pk, sk, exerciseResults',
+        FilterExpression: '#kind = :enrolment',
+        ProjectionExpression: 'pk, sk, userId, courseId, batchId, exerciseResults, finishedExerciseIds',
         ExpressionAttributeNames: { '#kind': 'kind' },
         ExpressionAttributeValues: { ':enrolment': 'enrolment' },
       },
     );
     for await (const page of pages) {
-      await inParallel(page.Items ?? [], OWNED_WRITES_AT_ONCE, async (item) => {
-        try {
-          await this.db.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: { pk: item.pk, sk: item.sk },
-              UpdateExpression: 'SET finishedExerciseIds = :ids',
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finishedExerciseIds)',
-              ExpressionAttributeValues: { ':ids': finishedExerciseIds(item as Partial<EnrolmentRecord>) },
-            }),
-          );
-          updated += 1;
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
-      });
+      const items = page.Items ?? [];
+      await inParallel(
+        items.filter((item) => item.finishedExerciseIds === undefined),
+        OWNED_WRITES_AT_ONCE,
+        async (item) => {
+          if (await this.addFinishedExerciseIds(item)) done.withIds += 1;
+        },
+      );
+      await this.nameCopies.refreshAfterWrites({ enrolments: items as EnrolmentRecord[], profiles: [] });
+      done.enrolments += items.length;
     }
-    return updated;
+    return done;
+  }
+
+  /** Sets an older enrolment's `finishedExerciseIds` from the results read with it, unless it has them by now. */
+  private async addFinishedExerciseIds(item: Item): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET finishedExerciseIds = :ids',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finishedExerciseIds)',
+          ExpressionAttributeValues: { ':ids': finishedExerciseIds(item as Partial<EnrolmentRecord>) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return false;
+    }
   }
 
   /** Profiles by BatchGet of 100, several in flight (bounded by `batchGets`), each retried with back-off. */

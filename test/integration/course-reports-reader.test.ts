@@ -162,8 +162,8 @@ describe('course reports reader against DynamoDB (dynalite)', () => {
       );
     const expected = Object.fromEntries(sortedIds().map((id) => [id, ['a1']]));
     expect(await read()).toEqual(expected);
-    expect(await repository.backfillFinishedExercises()).toBe(older.length);
-    expect(await repository.backfillFinishedExercises()).toBe(0);
+    expect(await repository.backfillCourseReports()).toEqual({ withIds: older.length, enrolments: LEARNERS });
+    expect(await repository.backfillCourseReports()).toEqual({ withIds: 0, enrolments: LEARNERS });
     expect(await read()).toEqual(expected);
   });
 });
