@@ -177,6 +177,38 @@ describe('learner name copies against DynamoDB (dynalite)', () => {
     expect((await names('batch-1')).u3).toEqual({ userId: 'u3', name: 'Caio Souza', email: 'caio@example.org' });
   });
 
+  it('gives a new enrolment its learner’s new name when the profile changes as the enrolment is written', async () => {
+    // The profile changes, and its own refresh runs, just before the enrolment's ENROLLED entry is
+    // written: that refresh cannot see the enrolment yet, so the enrolment's side must read the
+    // profile only after writing the entry. Were the entry written after the profile read, the
+    // copy would keep the old name for good.
+    await put([user('u5', 'Eva')]);
+    let raced = false;
+    emulators.db.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { RequestItems?: Record<string, unknown> };
+        const writesEntry = Object.values(input.RequestItems ?? {}).some(
+          (requests) =>
+            Array.isArray(requests) &&
+            requests.some((r: { PutRequest?: { Item: { pk?: string } } }) => r.PutRequest?.Item.pk === 'ENROLLED#u5'),
+        );
+        if (writesEntry && !raced) {
+          raced = true;
+          await put([user('u5', 'Eva Rocha', 'eva@example.org')]);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'raceEnrolledEntry' },
+    );
+    try {
+      await put([enrolment({ userId: 'u5' })]);
+    } finally {
+      emulators.db.middlewareStack.remove('raceEnrolledEntry');
+    }
+    expect(raced).toBe(true);
+    expect((await names('batch-1')).u5).toEqual({ userId: 'u5', name: 'Eva Rocha', email: 'eva@example.org' });
+  });
+
   it('backfills the copies of enrolments stored before copies existed', async () => {
     // An enrolment as an older release stored it: the item alone, no ENROLLED entry, no copy.
     await emulators.db.send(
@@ -196,7 +228,7 @@ describe('learner name copies against DynamoDB (dynalite)', () => {
     expect(sent).toContain('BatchGetItemCommand');
 
     const done = await repository.backfillCourseReports();
-    expect(done.enrolments).toBe(4); // u1 twice, u2, u3
+    expect(done.enrolments).toBe(5); // u1 twice, u2, u3, u5
     expect(done.withIds).toBe(0); // every one of these was written with its ids
     sent = [];
     expect((await names('batch-2')).u1).toEqual({ userId: 'u1', name: 'Ana Maria Lima' });
