@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Item } from '#shared/adapters/dynamo-batches';
 import { DynamoCourseReportsReader } from '#shared/adapters/dynamo-course-reports-reader';
 import { LEARNER_NAME_KEYS } from '#shared/adapters/dynamo-learner-names';
 import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-repository';
@@ -36,6 +37,36 @@ async function names(batchId: string): Promise<Record<string, LearnerProgress['p
     for (const learner of page) out[learner.enrolment.userId] = learner.profile ?? null;
   }
   return out;
+}
+
+/**
+ * Runs `meanwhile` once, just before the first batch write that puts an item `matches` picks, and
+ * then lets that write go on: another writer's work, forced in at that point of this one's.
+ */
+async function racing(matches: (item: Item) => boolean, meanwhile: () => Promise<unknown>, work: () => Promise<unknown>) {
+  let raced = false;
+  emulators.db.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { RequestItems?: Record<string, unknown> };
+      const hit = Object.values(input.RequestItems ?? {}).some(
+        (requests) =>
+          Array.isArray(requests) &&
+          requests.some((r: { PutRequest?: { Item: Item } }) => r.PutRequest && matches(r.PutRequest.Item)),
+      );
+      if (hit && !raced) {
+        raced = true;
+        await meanwhile();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'racing' },
+  );
+  try {
+    await work();
+  } finally {
+    emulators.db.middlewareStack.remove('racing');
+  }
+  expect(raced).toBe(true);
 }
 
 beforeAll(async () => {
@@ -139,34 +170,17 @@ describe('learner name copies against DynamoDB (dynalite)', () => {
   it('writes a copy again when its profile changed while it was being written', async () => {
     // The profile changes between this refresh's read of it and its write of the copy, the way a
     // concurrent profile write whose own refresh finished first would leave a stale copy behind.
-    let raced = false;
-    emulators.db.middlewareStack.add(
-      (next) => async (args) => {
-        const input = args.input as { RequestItems?: Record<string, unknown> };
-        const writesCopy = Object.values(input.RequestItems ?? {}).some(
-          (requests) =>
-            Array.isArray(requests) &&
-            requests.some((r: { PutRequest?: { Item: { sk?: string } } }) => r.PutRequest?.Item.sk === 'ENROL#u3#NAME'),
-        );
-        if (writesCopy && !raced) {
-          raced = true;
-          await emulators.db.send(
-            new PutCommand({
-              TableName: emulators.tables.records,
-              Item: { pk: 'USER#u3', sk: '#PROFILE', ...user('u3', 'Caio Souza', 'caio@example.org') },
-            }),
-          );
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'raceProfileWrite' },
+    await racing(
+      (item) => item.sk === 'ENROL#u3#NAME',
+      () =>
+        emulators.db.send(
+          new PutCommand({
+            TableName: emulators.tables.records,
+            Item: { pk: 'USER#u3', sk: '#PROFILE', ...user('u3', 'Caio Souza', 'caio@example.org') },
+          }),
+        ),
+      () => put([enrolment({ userId: 'u3', completedAt: '2026-01-09T00:00:00.000Z' })]),
     );
-    try {
-      await put([enrolment({ userId: 'u3', completedAt: '2026-01-09T00:00:00.000Z' })]);
-    } finally {
-      emulators.db.middlewareStack.remove('raceProfileWrite');
-    }
-    expect(raced).toBe(true);
     const copy = await emulators.db.send(
       new GetCommand({
         TableName: emulators.tables.records,
@@ -183,29 +197,11 @@ describe('learner name copies against DynamoDB (dynalite)', () => {
     // profile only after writing the entry. Were the entry written after the profile read, the
     // copy would keep the old name for good.
     await put([user('u5', 'Eva')]);
-    let raced = false;
-    emulators.db.middlewareStack.add(
-      (next) => async (args) => {
-        const input = args.input as { RequestItems?: Record<string, unknown> };
-        const writesEntry = Object.values(input.RequestItems ?? {}).some(
-          (requests) =>
-            Array.isArray(requests) &&
-            requests.some((r: { PutRequest?: { Item: { pk?: string } } }) => r.PutRequest?.Item.pk === 'ENROLLED#u5'),
-        );
-        if (writesEntry && !raced) {
-          raced = true;
-          await put([user('u5', 'Eva Rocha', 'eva@example.org')]);
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'raceEnrolledEntry' },
+    await racing(
+      (item) => item.pk === 'ENROLLED#u5',
+      () => put([user('u5', 'Eva Rocha', 'eva@example.org')]),
+      () => put([enrolment({ userId: 'u5' })]),
     );
-    try {
-      await put([enrolment({ userId: 'u5' })]);
-    } finally {
-      emulators.db.middlewareStack.remove('raceEnrolledEntry');
-    }
-    expect(raced).toBe(true);
     expect((await names('batch-1')).u5).toEqual({ userId: 'u5', name: 'Eva Rocha', email: 'eva@example.org' });
   });
 
