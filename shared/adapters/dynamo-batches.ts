@@ -96,6 +96,15 @@ export interface Projection {
   names: Record<string, string>;
 }
 
+/** `#p0, #p1, …` with the names they stand for ("name" and other reserved words need them anyway). */
+export function projectionOf(attributes: readonly string[]): Projection {
+  const unique = [...new Set(attributes)];
+  return {
+    expression: unique.map((_, i) => `#p${i}`).join(', '),
+    names: Object.fromEntries(unique.map((attribute, i) => [`#p${i}`, attribute])),
+  };
+}
+
 /** One BatchGet of at most 100 keys, with what DynamoDB left unprocessed sent again. */
 export async function batchGetChunk(
   db: DynamoDBDocumentClient,

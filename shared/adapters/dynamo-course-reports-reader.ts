@@ -26,6 +26,13 @@ const PROGRESS_READ = { enrolment: PROGRESS_FIELDS, profile: PROFILE_FIELDS, ses
 const SUMMARY_READ = { enrolment: SUMMARY_FIELDS, profile: PROFILE_FIELDS, session: [] } as const;
 const ACTIVITY_READ = { enrolment: LEARNER_FIELDS, profile: PROFILE_FIELDS, session: SESSION_FIELDS } as const;
 
+/** Bucket by bucket in order, as the exhausts read, with the next buckets' first pages fetched meanwhile. */
+const byBucket = <T>(read: (bucket: number) => AsyncIterable<T[]>): AsyncIterable<T[]> =>
+  orderedPrefetch(
+    ALL_BUCKETS.map((bucket) => () => read(bucket)),
+    { maxAhead: PAGES_AHEAD },
+  );
+
 /**
  * The course reports' reads of LearningRecords: a course's batches, each batch's learners through
  * the records repository, and for the user activity report the sessions of each page's learners
@@ -57,22 +64,14 @@ export class DynamoCourseReportsReader implements CourseReportsReader {
     return items.map((item) => recordOf<BatchRecord>(item));
   }
 
-  /** Bucket by bucket in order, as the exhausts read, with the next buckets' first pages fetched meanwhile. */
   learnerPages(courseId: string, batchId: string): AsyncIterable<LearnerProgress[]> {
-    return orderedPrefetch(
-      ALL_BUCKETS.map(
-        (bucket) => () =>
-          this.records.projectedLearnerPages(courseId, batchId, { withProfiles: true, buckets: [bucket] }, PROGRESS_READ),
-      ),
-      { maxAhead: PAGES_AHEAD },
+    return byBucket((bucket) =>
+      this.records.projectedLearnerPages(courseId, batchId, { withProfiles: true, buckets: [bucket] }, PROGRESS_READ),
     );
   }
 
   summaryPages(courseId: string, batchId: string): AsyncIterable<LearnerSummary[]> {
-    return orderedPrefetch(
-      ALL_BUCKETS.map((bucket) => () => this.bucketSummaries(courseId, batchId, bucket)),
-      { maxAhead: PAGES_AHEAD },
-    );
+    return byBucket((bucket) => this.bucketSummaries(courseId, batchId, bucket));
   }
 
   /** A bucket's learners with their finished exercises, read from their results where not stored yet. */
@@ -99,10 +98,7 @@ export class DynamoCourseReportsReader implements CourseReportsReader {
   }
 
   activityPages(courseId: string, batchId: string, window: ActivityWindow): AsyncIterable<LearnerActivity[]> {
-    return orderedPrefetch(
-      ALL_BUCKETS.map((bucket) => () => this.bucketActivity(courseId, batchId, bucket, window)),
-      { maxAhead: PAGES_AHEAD },
-    );
+    return byBucket((bucket) => this.bucketActivity(courseId, batchId, bucket, window));
   }
 
   private async *bucketActivity(

@@ -35,6 +35,7 @@ import {
   type Item,
   inParallel,
   type Projection,
+  projectionOf,
   recordOf,
   UNPROCESSED_RETRY,
   type UnprocessedRetry,
@@ -75,15 +76,6 @@ export interface ProjectedLearner<P extends LearnerProjection> {
   enrolment: Pick<StoredEnrolment, P['enrolment'][number] | 'userId' | 'kind'>;
   profile?: Pick<UserRecord, P['profile'][number] | 'userId'> | undefined;
   sessions?: Pick<SessionRecord, P['session'][number] | 'userId'>[] | undefined;
-}
-
-/** `#p0, #p1, …` with the names they stand for ("name" and other reserved words need them anyway). */
-function projectionOf(attributes: readonly string[]): Projection {
-  const unique = [...new Set(attributes)];
-  return {
-    expression: unique.map((_, i) => `#p${i}`).join(', '),
-    names: Object.fromEntries(unique.map((attribute, i) => [`#p${i}`, attribute])),
-  };
 }
 
 /** The projections of one projected read, keys included. */
@@ -127,6 +119,10 @@ export const RECORD_KEYS = {
     `LEARNERS#${courseId}#${batchId}#${String(bucket).padStart(2, '0')}`,
   learnersOf: (courseId: string, batchId: string, userId: string) =>
     RECORD_KEYS.learners(courseId, batchId, learnerBucket(userId)),
+  enrolment: (courseId: string, batchId: string, userId: string) => ({
+    pk: RECORD_KEYS.learnersOf(courseId, batchId, userId),
+    sk: `ENROL#${userId}`,
+  }),
   sessions: (courseId: string, batchId: string, bucket: number) =>
     `SESSIONS#${courseId}#${batchId}#${String(bucket).padStart(2, '0')}`,
 };
@@ -140,7 +136,7 @@ function keysOf(record: LearningRecord): Item {
     case 'user':
       return RECORD_KEYS.user(record.userId);
     case 'enrolment':
-      return { pk: RECORD_KEYS.learnersOf(record.courseId, record.batchId, record.userId), sk: `ENROL#${record.userId}` };
+      return RECORD_KEYS.enrolment(record.courseId, record.batchId, record.userId);
     case 'consent':
       return { pk: RECORD_KEYS.learnersOf(record.courseId, record.batchId, record.userId), sk: `ENROL#${record.userId}#CONSENT` };
     case 'attempt':
@@ -421,7 +417,7 @@ export class DynamoRecordsRepository implements RecordsRepository {
     const items = await batchGetAll(
       this.db,
       this.tableName,
-      userIds.map((userId) => ({ pk: RECORD_KEYS.learnersOf(courseId, batchId, userId), sk: `ENROL#${userId}` })),
+      userIds.map((userId) => RECORD_KEYS.enrolment(courseId, batchId, userId)),
       { retry: this.retry, projection: projectionOf(['userId', 'exerciseResults']) },
     );
     return new Map(items.map((item) => [item.userId as string, finishedExerciseIds(item as Partial<EnrolmentRecord>)]));
