@@ -195,17 +195,21 @@ describe('integration: export snapshots', () => {
     expect(activities.get(userId)?.memberships.map((m) => m.groupId)).toEqual([ACADEMY.groups.support]);
   });
 
-  it('reads the partition of a user stored before snapshots existed, and of a user without a profile nowhere', async () => {
-    const userId = 'snap-legacy';
+  /** A user with a membership, written the way ingestion wrote before snapshots: records, no snapshot. */
+  async function storeWithoutSnapshot(userId: string, role: 'coach' | 'learner') {
     await records.putRecords([{ kind: 'user', org, userId, name: userId }]);
-    // Written the way ingestion wrote before this change: records, no snapshot.
     await partitions.putLearnerRecords({
-      records: [{ kind: 'membership', org, groupId: ACADEMY.groups.ops, userId, role: 'coach' }],
+      records: [{ kind: 'membership', org, groupId: ACADEMY.groups.ops, userId, role }],
       users: [],
       courses: [],
       entities: new Map(),
     });
     expect(await snapshotItem(userId)).toBeUndefined();
+  }
+
+  it('reads the partition of a user stored before snapshots existed, and of a user without a profile nowhere', async () => {
+    const userId = 'snap-legacy';
+    await storeWithoutSnapshot(userId, 'coach');
 
     const reads = partitionReads();
     const activities = await learners.exportActivities([userId, 'snap-nobody']);
@@ -216,14 +220,7 @@ describe('integration: export snapshots', () => {
 
   it('gives users stored before snapshots existed a snapshot with the one-off backfill', async () => {
     const userId = 'snap-backfilled';
-    await records.putRecords([{ kind: 'user', org, userId, name: userId }]);
-    await partitions.putLearnerRecords({
-      records: [{ kind: 'membership', org, groupId: ACADEMY.groups.ops, userId, role: 'learner' }],
-      users: [],
-      courses: [],
-      entities: new Map(),
-    });
-    expect(await snapshotItem(userId)).toBeUndefined();
+    await storeWithoutSnapshot(userId, 'learner');
 
     expect(await learners.backfillExportSnapshots()).toBeGreaterThanOrEqual(1);
     const activities = await expectServedFromSnapshots([userId]);

@@ -4,6 +4,7 @@ import { DynamoRecordsRepository } from '#shared/adapters/dynamo-records-reposit
 import { ValidationError } from '#shared/domain/errors';
 import { ingestRecords } from '#shared/usecases/ingest-records';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
+import { courseAttempt } from '../support/fixtures.ts';
 
 let emulators: Emulators;
 let deps: { records: DynamoRecordsRepository; learners: SnapshotLearnerRecords };
@@ -17,18 +18,8 @@ const course = {
   creatorId: 'a',
   children: [{ type: 'content', id: 'x', name: 'x' }],
 };
-const attempt = (attemptId: string, timeSpentSeconds: number, lastActivityAt: string) => ({
-  kind: 'course-attempt',
-  org: 'org-1',
-  attemptId,
-  userId: 'u1',
-  courseId: 'c1',
-  startedAt: '2026-01-01T00:00:00Z',
-  lastActivityAt,
-  timeSpentSeconds,
-  progress: 10,
-  language: 'en',
-});
+const attempt = (attemptId: string, timeSpentSeconds: number, lastActivityAt: string) =>
+  courseAttempt({ org: 'org-1', attemptId, userId: 'u1', courseId: 'c1', timeSpentSeconds, lastActivityAt });
 
 beforeAll(async () => {
   emulators = await startEmulators();

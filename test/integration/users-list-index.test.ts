@@ -8,6 +8,7 @@ import { ingestRecords } from '#shared/usecases/ingest-records';
 import { listUsers } from '#shared/usecases/learner-statistics';
 import { untilTableActive } from '../../infra/local/emulators.ts';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
+import { courseAttempt } from '../support/fixtures.ts';
 
 /**
  * The owner's users list read from the users-list indexes on dynalite, against the domain's own
@@ -49,18 +50,15 @@ const course = {
   creatorId: OWNER,
   children: [{ type: 'content', id: 'x', name: 'x' }],
 };
-const attempt = (userId: string, timeSpentSeconds: number, lastActivityAt: string) => ({
-  kind: 'course-attempt',
-  org: ORG,
-  attemptId: `ul-a-${userId}-${lastActivityAt}`,
-  userId,
-  courseId: 'ul-c1',
-  startedAt: '2026-01-01T00:00:00Z',
-  lastActivityAt,
-  timeSpentSeconds,
-  progress: 10,
-  language: 'en',
-});
+const attempt = (userId: string, timeSpentSeconds: number, lastActivityAt: string) =>
+  courseAttempt({
+    org: ORG,
+    attemptId: `ul-a-${userId}-${lastActivityAt}`,
+    userId,
+    courseId: 'ul-c1',
+    timeSpentSeconds,
+    lastActivityAt,
+  });
 
 beforeAll(async () => {
   emulators = await startEmulators();

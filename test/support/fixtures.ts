@@ -78,3 +78,15 @@ export function attempt(overrides: Partial<AttemptRecord> & Pick<AttemptRecord, 
     ...overrides,
   };
 }
+
+/** A learner statistics course attempt: the fields a test varies, the rest fixed. */
+export function courseAttempt(fields: {
+  org: string;
+  attemptId: string;
+  userId: string;
+  courseId: string;
+  timeSpentSeconds: number;
+  lastActivityAt: string;
+}) {
+  return { kind: 'course-attempt', startedAt: '2026-01-01T00:00:00Z', progress: 10, language: 'en', ...fields };
+}
