@@ -12,8 +12,8 @@ import type { ProgramSessionView } from '#shared/domain/learner-stats';
 import { EXPORT_PART, type ExportActivity, emptyActivity, NO_FILTERS } from '#shared/domain/org-exports';
 import type { ReportRequest } from '#shared/domain/report-request';
 import type { UserRow } from '#shared/domain/users-list';
-import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
-import { loadOrgExport, orgExportRows } from '#shared/usecases/exhaust/org-export-job';
+import { streamExhaustZip } from '#shared/report-files/write-exhaust';
+import { loadOrgExport, orgExportRows } from '#shared/usecases/workflow-steps/org-export-job';
 import { issueLocalToken } from '../infra/local/dev-auth.ts';
 import { ingestThroughUseCase } from '../infra/local/learner-demo-data.ts';
 import { startLocalStack } from '../infra/local/local-stack.ts';
@@ -23,7 +23,7 @@ import { WRITER_NODE_OPTIONS } from '../infra/writer-sizing.ts';
  * The general-stats export (part of `npm run bench`; alone: `npx tsx scripts/bench-learner-exports.ts`).
  * Prints figures, asserts nothing.
  *  1. The writer for an org of N users with 20 groups and 5 custom fields: the real scope, columns
- *     and rows (shared/usecases/exhaust/org-export-job.ts) → csv-stringify → AES-256 ZIP → file,
+ *     and rows (shared/usecases/workflow-steps/org-export-job.ts) → csv-stringify → AES-256 ZIP → file,
  *     over an in-memory records repository (no DynamoDB), each size in its own process with the
  *     writer functions' heap limit, for rows/s and peak RSS.
  *  2. End to end on the local stack for 10,000 users seeded through the ingestion path:

@@ -7,9 +7,9 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import type { Cell } from '#shared/domain/cell';
 import { outlineCourse } from '#shared/domain/course-structure';
-import { createZipArchive } from '#shared/exhaust/zip-archive';
+import { createZipArchive } from '#shared/report-files/zip-archive';
 import { reportDefinition } from '#shared/reports/catalogue';
-import { exhaustRows } from '#shared/usecases/run-exhaust';
+import { exhaustRows } from '#shared/usecases/workflow-steps';
 import { benchBatch as batch, benchCourse as course, syntheticLearnerPages } from '../infra/local/synthetic-batch.ts';
 
 /**

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import type { ZipEncryption } from '#shared/domain/zip-encryption';
-import { createZipArchive } from '#shared/exhaust/zip-archive';
+import { createZipArchive } from '#shared/report-files/zip-archive';
 import { sevenZip } from '../infra/local/seven-zip.ts';
 import { PROJECT_ROOT } from '../infra/paths.ts';
 

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from '#shared/adapters/observability';
 import { passwordSealerFromEnv } from '#shared/adapters/password-sealers';
-import { assembleBatch } from '#shared/usecases/run-exhaust';
+import { assembleBatch } from '#shared/usecases/workflow-steps';
 import { learnersFromEnv } from '../api/learner-deps.ts';
 import { clock, recordsFromEnv, reportStoreFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
 import { correlationPaths, wrapParsedHandler } from '../commons/wrap.ts';

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { requesterMailFromEnv } from '#shared/adapters/notifiers';
 import { logger, metrics } from '#shared/adapters/observability';
-import { finalizeExhaust } from '#shared/usecases/run-exhaust';
+import { finalizeExhaust } from '#shared/usecases/workflow-steps';
 import { clock, requestsFromEnv } from '../commons/adapters-from-env.ts';
 import { correlationPaths, wrapParsedHandler } from '../commons/wrap.ts';
 import { FinalizeInput } from './step-inputs.ts';

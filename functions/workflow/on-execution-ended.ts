@@ -3,7 +3,7 @@ import { EventBridgeEnvelope } from '@aws-lambda-powertools/parser/envelopes/eve
 import { z } from 'zod';
 import { requesterMailFromEnv } from '#shared/adapters/notifiers';
 import { logger, metrics } from '#shared/adapters/observability';
-import { endAbandonedExecution } from '#shared/usecases/run-exhaust';
+import { endAbandonedExecution } from '#shared/usecases/workflow-steps';
 import { clock, requestsFromEnv } from '../commons/adapters-from-env.ts';
 import { correlationPaths, wrapParsedHandler } from '../commons/wrap.ts';
 

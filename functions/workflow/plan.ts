@@ -1,6 +1,6 @@
 import { logger } from '#shared/adapters/observability';
 import { requireNumberEnv } from '#shared/config';
-import { planExhaust } from '#shared/usecases/run-exhaust';
+import { planExhaust } from '#shared/usecases/workflow-steps';
 import { learnersFromEnv } from '../api/learner-deps.ts';
 import { clock, recordsFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
 import { correlationPaths, wrapParsedHandler } from '../commons/wrap.ts';

@@ -3,4 +3,4 @@
  * use cases that take their types; handlers parse with them and test/infra checks the state
  * machine against them.
  */
-export * from '#shared/usecases/exhaust/step-contracts';
+export * from '#shared/usecases/workflow-steps/step-contracts';

@@ -1,5 +1,5 @@
 import { logger } from '#shared/adapters/observability';
-import { writeShard } from '#shared/usecases/run-exhaust';
+import { writeShard } from '#shared/usecases/workflow-steps';
 import { learnersFromEnv } from '../api/learner-deps.ts';
 import { clock, recordsFromEnv, reportStoreFromEnv, requestsFromEnv } from '../commons/adapters-from-env.ts';
 import { correlationPaths, wrapParsedHandler } from '../commons/wrap.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { requireEnv } from '../config.ts';
 import type { Notice, Notifier } from '../domain/ports.ts';
-import type { RequesterMail } from '../usecases/exhaust/tell-requester.ts';
+import type { RequesterMail } from '../usecases/workflow-steps/tell-requester.ts';
 import { clients } from './aws-clients.ts';
 import { logger } from './observability.ts';
 

@@ -1,6 +1,6 @@
 import type { Clock, ExecutionStatusReader, RequestsRepository } from '../domain/ports.ts';
 import { isActive, NEVER_STARTED_ERROR, neverStarted, type ReportRequest } from '../domain/report-request.ts';
-import { type RequesterMail, tellRequester } from './exhaust/tell-requester.ts';
+import { type RequesterMail, tellRequester } from './workflow-steps/tell-requester.ts';
 
 /** What a requester reads when the local stack restarted under their request. */
 export const SERVICE_RESTARTED_ERROR = 'The service restarted while this report was being made; please request it again';

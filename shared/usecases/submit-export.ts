@@ -10,8 +10,8 @@ import { exportDedupeKey, type ReportRequest } from '../domain/report-request.ts
 import type { Actor, OrgExportType } from '../domain/report-types.ts';
 import { DEFAULT_ZIP_ENCRYPTION, type ZipEncryption } from '../domain/zip-encryption.ts';
 import { orgExportDefinition } from '../reports/org-exports.ts';
-import { exportScope } from './exhaust/org-export-job.ts';
 import { recordAndStart, takeLock } from './request-lifecycle.ts';
+import { exportScope } from './workflow-steps/org-export-job.ts';
 
 /** Most ids one filter list may name. */
 export const MAX_FILTER_IDS = 1000;

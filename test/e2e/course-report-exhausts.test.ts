@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readId } from '#shared/exhaust/cells';
+import { readId } from '#shared/report-files/cells';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import {
   type Cell,

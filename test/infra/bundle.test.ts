@@ -78,7 +78,7 @@ describe('infra: bundled handlers', () => {
     const entry = join(dir, 'entry.ts');
     writeFileSync(
       entry,
-      `import { streamExhaustZip } from '${process.cwd()}/shared/exhaust/write-exhaust.ts';
+      `import { streamExhaustZip } from '${process.cwd()}/shared/report-files/write-exhaust.ts';
 export const handler = async () => {
   const { zip } = streamExhaustZip({ entryName: 'a.csv', header: ['A'], idColumns: new Set(), rowBatches: [[['bundled']]], password: 'Secret123' });
   const chunks = [];

@@ -7,7 +7,7 @@ import type { Clock } from '#shared/domain/ports';
 import { LearningRecordSchema } from '#shared/domain/records';
 import type { ReportRequest } from '#shared/domain/report-request';
 import type { ZipEncryption } from '#shared/domain/zip-encryption';
-import { assembleBatch, planExhaust } from '#shared/usecases/run-exhaust';
+import { assembleBatch, planExhaust } from '#shared/usecases/workflow-steps';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { demoRequest } from '../support/demo-request.ts';
 import { type Emulators, startEmulators } from '../support/emulators.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ReportStore } from '#shared/adapters/s3-report-store';
-import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
+import { streamExhaustZip } from '#shared/report-files/write-exhaust';
 import { sevenZip } from '../../infra/local/seven-zip.ts';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 import { download, openZip, readCsv, zipOpensWith } from '../support/local-service.ts';

@@ -8,7 +8,7 @@ import { EXPORT_PART, NO_FILTERS } from '#shared/domain/org-exports';
 import type { Clock } from '#shared/domain/ports';
 import { exportDedupeKey, type ReportRequest, shardPartKey } from '#shared/domain/report-request';
 import { ingestRecords } from '#shared/usecases/ingest-records';
-import { assembleBatch, planExhaust, writeShard } from '#shared/usecases/run-exhaust';
+import { assembleBatch, planExhaust, writeShard } from '#shared/usecases/workflow-steps';
 import { ACADEMY, learnerDemoRecords } from '../../infra/local/learner-demo-data.ts';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 import { download, openZip } from '../support/local-service.ts';

@@ -3,7 +3,7 @@ import { DynamoRequestsRepository } from '#shared/adapters/dynamo-requests-repos
 import type { Notice } from '#shared/domain/ports';
 import type { ReportRequest } from '#shared/domain/report-request';
 import { reconcileRequests } from '#shared/usecases/reconcile-requests';
-import { finalizeExhaust, markExhaustFailed } from '#shared/usecases/run-exhaust';
+import { finalizeExhaust, markExhaustFailed } from '#shared/usecases/workflow-steps';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 
 let emulators: Emulators;

@@ -6,7 +6,7 @@ import { S3ReportStore } from '#shared/adapters/s3-report-store';
 import type { Clock } from '#shared/domain/ports';
 import { LearningRecordSchema } from '#shared/domain/records';
 import { type ReportRequest, shardPartKey } from '#shared/domain/report-request';
-import { assembleBatch, planExhaust, writeShard } from '#shared/usecases/run-exhaust';
+import { assembleBatch, planExhaust, writeShard } from '#shared/usecases/workflow-steps';
 import { DEMO, demoRecords } from '../../infra/local/demo-data.ts';
 import { demoRequest } from '../support/demo-request.ts';
 import { type Emulators, startEmulators } from '../support/emulators.ts';

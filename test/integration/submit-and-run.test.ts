@@ -8,14 +8,14 @@ import { DuplicateRequestError } from '#shared/domain/errors';
 import type { Clock, WorkflowStarter } from '#shared/domain/ports';
 import { LearningRecordSchema } from '#shared/domain/records';
 import { dedupeKey, START_GRACE_MS } from '#shared/domain/report-request';
+import { submitReport } from '#shared/usecases/submit-report';
 import {
   assembleBatch,
   endAbandonedExecution,
   finalizeExhaust,
   markExhaustFailed,
   planExhaust,
-} from '#shared/usecases/run-exhaust';
-import { submitReport } from '#shared/usecases/submit-report';
+} from '#shared/usecases/workflow-steps';
 import { type Emulators, startEmulators } from '../support/emulators.ts';
 import { batch, course } from '../support/fixtures.ts';
 import { download, openZip, readCsv } from '../support/local-service.ts';

@@ -2,9 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { outlineCourse } from '#shared/domain/course-structure';
 import type { LearnerBundle } from '#shared/domain/records';
-import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
+import { streamExhaustZip } from '#shared/report-files/write-exhaust';
 import { courseProgressReport } from '#shared/reports/course-progress';
-import { exhaustRows } from '#shared/usecases/run-exhaust';
+import { exhaustRows } from '#shared/usecases/workflow-steps';
 import { benchBatch, benchCourse, syntheticLearnerPages } from '../../infra/local/synthetic-batch.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { excelSafeId, neutraliseFormula, readId } from '#shared/exhaust/cells';
+import { excelSafeId, neutraliseFormula, readId } from '#shared/report-files/cells';
 import { decodeList, encodeList } from '#shared/reports/list-encoding';
 
 describe('CSV cells for humans', () => {

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { CsvLines } from '#shared/exhaust/csv-lines';
-import { CHUNK_BYTES, Rechunker } from '#shared/exhaust/rechunk';
+import { CsvLines } from '#shared/report-files/csv-lines';
+import { CHUNK_BYTES, Rechunker } from '#shared/report-files/rechunk';
 
 const awkward = [
   ['plain', 'with, comma', 'with "quotes"', 'line\nbreak', 'cr\rhere', '', 'हिन्दी', '東京', 42, 0, -1.5, 'trailing '],

@@ -3,7 +3,7 @@ import { EventBridgeEnvelope } from '@aws-lambda-powertools/parser/envelopes/eve
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { logger } from '#shared/adapters/observability';
-import { PlanInput } from '#shared/usecases/exhaust/step-contracts';
+import { PlanInput } from '#shared/usecases/workflow-steps/step-contracts';
 import { correlationPaths, wrapHandler, wrapParsedHandler } from '../../functions/commons/wrap.ts';
 import { localLambdaContext } from '../../infra/local/lambda-context.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readAhead } from '#shared/exhaust/read-ahead';
+import { readAhead } from '#shared/report-files/read-ahead';
 
 describe('read ahead', () => {
   it('yields every item in order while fetching the next one during the consumer’s work', async () => {

@@ -10,8 +10,8 @@ import { ValidationError } from '#shared/domain/errors';
 import type { Notice, Notifier } from '#shared/domain/ports';
 import { reportEndedNotice, reportLink } from '#shared/domain/report-notice';
 import type { ReportRequest } from '#shared/domain/report-request';
-import { tellRequester } from '#shared/usecases/run-exhaust';
 import { type SubmitReportDeps, submitReport } from '#shared/usecases/submit-report';
+import { tellRequester } from '#shared/usecases/workflow-steps';
 import { type ApiEvent, actorOf } from '../../functions/commons/http.ts';
 
 const ADDRESS = 'asha.rao@example.org';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ExhaustFailedError } from '#shared/domain/errors';
 import type { RecordsRepository, RequestsRepository } from '#shared/domain/ports';
 import type { ReportRequest } from '#shared/domain/report-request';
-import { streamExhaustZip } from '#shared/exhaust/write-exhaust';
-import { planExhaust } from '#shared/usecases/run-exhaust';
+import { streamExhaustZip } from '#shared/report-files/write-exhaust';
+import { planExhaust } from '#shared/usecases/workflow-steps';
 import { batch, course } from '../support/fixtures.ts';
 
 const now = new Date('2026-07-01T00:00:00Z');

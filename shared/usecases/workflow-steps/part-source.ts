@@ -2,8 +2,8 @@ import { exportBaseName, exportObjectKey, zipEntryName } from '../../domain/file
 import type { ReportRequest } from '../../domain/report-request.ts';
 import { reportObjectKey } from '../../domain/report-request.ts';
 import { isOrgExport } from '../../domain/report-types.ts';
-import { readAhead } from '../../exhaust/read-ahead.ts';
-import type { CsvSpec } from '../../exhaust/write-exhaust.ts';
+import { readAhead } from '../../report-files/read-ahead.ts';
+import type { CsvSpec } from '../../report-files/write-exhaust.ts';
 import { activeRequest, type ExhaustDeps, exhaustRows, learnerReads, loadJob } from './exhaust-job.ts';
 import { loadOrgExport, orgExportRows } from './org-export-job.ts';
 

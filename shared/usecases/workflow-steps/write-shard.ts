@@ -1,5 +1,5 @@
 import { shardPartKey } from '../../domain/report-request.ts';
-import { streamCsvPart } from '../../exhaust/write-exhaust.ts';
+import { streamCsvPart } from '../../report-files/write-exhaust.ts';
 import type { ExhaustDeps } from './exhaust-job.ts';
 import { openPart } from './part-source.ts';
 import type { WriteShardInput, WriteShardOutput } from './step-contracts.ts';

@@ -6,7 +6,7 @@ import { customFieldColumns, directReportIds, type ExportActivity, type ExportFi
 import type { ReportRequest } from '../../domain/report-request.ts';
 import { isOrgExport } from '../../domain/report-types.ts';
 import { learnerBucket } from '../../domain/shards.ts';
-import { readAhead } from '../../exhaust/read-ahead.ts';
+import { readAhead } from '../../report-files/read-ahead.ts';
 import { fileLayout } from '../../reports/columns.ts';
 import {
   type ExportContext,

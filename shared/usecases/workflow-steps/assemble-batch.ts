@@ -1,6 +1,6 @@
 import type { ReportFile } from '../../domain/report-request.ts';
 import { shardPartKey } from '../../domain/report-request.ts';
-import { streamExhaustZip, zipCsvParts } from '../../exhaust/write-exhaust.ts';
+import { streamExhaustZip, zipCsvParts } from '../../report-files/write-exhaust.ts';
 import type { ExhaustDeps } from './exhaust-job.ts';
 import { openPart } from './part-source.ts';
 import type { AssembleBatchInput, AssembleBatchOutput } from './step-contracts.ts';
